@@ -1,0 +1,14 @@
+"""HTTP endpoints of the notify service (thin: schema in, one use case, schema out)."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from services.notify.extensions import service
+from services.notify.models import directory
+from shared.directory import status_blueprint
+from shared.web import Api
+
+
+def register(app: Flask, api: Api) -> None:
+    api.register_blueprint(status_blueprint(service, directory))

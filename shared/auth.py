@@ -1,0 +1,123 @@
+"""JWT bearer tokens (HS256) and the one-line checks every endpoint makes.
+
+Claims: ``sub`` (person id, for members), ``roles`` (admin | org_admin | member | system),
+``org`` (the org an ``org_admin`` administers, with its subtree), ``exp``.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import jwt
+from flask import current_app, g, request
+
+from shared.errors import Forbidden, Unauthorized
+
+ROLES = ("admin", "org_admin", "member", "system")
+ALGORITHM = "HS256"
+
+
+@dataclass(frozen=True)
+class Principal:
+    sub: str | None
+    roles: frozenset[str] = field(default_factory=frozenset)
+    org: int | None = None
+
+    @property
+    def is_admin(self) -> bool:
+        return "admin" in self.roles
+
+    @property
+    def is_system(self) -> bool:
+        return "system" in self.roles
+
+    @property
+    def person_id(self) -> int | None:
+        """The person behind a member token (``sub`` as an integer id), else ``None``."""
+        if "member" in self.roles and self.sub and self.sub.isdigit():
+            return int(self.sub)
+        return None
+
+    def has_any(self, *roles: str) -> bool:
+        return bool(self.roles & set(roles))
+
+    def administers(self, lineage: Iterable[int]) -> bool:
+        """True for admins, and for an org admin whose org is in ``lineage`` (an org and its ancestors)."""
+        if self.is_admin:
+            return True
+        return "org_admin" in self.roles and self.org is not None and self.org in set(lineage)
+
+    def to_log(self) -> dict:
+        return {"sub": self.sub, "roles": sorted(self.roles), "org": self.org}
+
+
+def mint(secret: str, *, roles: Iterable[str], sub: str | None = None, org: int | None = None,
+         ttl: int = 3600, now: float | None = None) -> str:
+    roles = list(roles)
+    unknown = [r for r in roles if r not in ROLES]
+    if unknown:
+        raise ValueError(f"unknown role(s): {', '.join(unknown)}; known: {', '.join(ROLES)}")
+    issued = int(now if now is not None else time.time())
+    claims: dict = {"roles": roles, "iat": issued, "exp": issued + ttl}
+    if sub is not None:
+        claims["sub"] = str(sub)
+    if org is not None:
+        claims["org"] = int(org)
+    return jwt.encode(claims, secret, algorithm=ALGORITHM)
+
+
+def decode(secret: str, token: str) -> Principal:
+    try:
+        claims = jwt.decode(token, secret, algorithms=[ALGORITHM], options={"require": ["exp", "roles"]})
+    except jwt.ExpiredSignatureError as exc:
+        raise Unauthorized("token_expired") from exc
+    except jwt.PyJWTError as exc:
+        raise Unauthorized() from exc
+    roles = claims.get("roles")
+    if not isinstance(roles, list) or not roles or any(r not in ROLES for r in roles):
+        raise Unauthorized()
+    org = claims.get("org")
+    if org is not None and not isinstance(org, int):
+        raise Unauthorized()
+    if "org_admin" in roles and org is None:
+        raise Unauthorized()
+    sub = claims.get("sub")
+    return Principal(sub=str(sub) if sub is not None else None, roles=frozenset(roles), org=org)
+
+
+def current_principal(optional: bool = False) -> Principal | None:
+    """The caller, from ``Authorization: Bearer``; 401 when absent or bad (unless ``optional``)."""
+    if "principal" in g:
+        return g.principal
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        if optional:
+            return None
+        raise Unauthorized()
+    g.principal = decode(current_app.config["SECRET_KEY"], token.strip())
+    return g.principal
+
+
+def require(*roles: str) -> Principal:
+    """The caller if they hold one of ``roles`` (admin always passes); 401/403 otherwise."""
+    principal = current_principal()
+    assert principal is not None
+    if principal.is_admin or principal.has_any(*roles):
+        return principal
+    raise Forbidden()
+
+
+def require_org(principal: Principal, lineage: Iterable[int]) -> None:
+    """403 unless the caller administers the org whose lineage (itself + ancestors) is given."""
+    if not principal.administers(lineage):
+        raise Forbidden("org_forbidden")
+
+
+def require_self_or(principal: Principal, person_id: int, lineage: Iterable[int] = ()) -> None:
+    """The person themself, an admin, or an org admin over the person's org."""
+    if principal.person_id == person_id or principal.administers(lineage):
+        return
+    raise Forbidden()

@@ -1,0 +1,163 @@
+"""One error shape for every service: ``{code, error, message, errors}``.
+
+Domain code raises :class:`ApiError` subclasses (or a plain ``ValueError``-free conflict via
+:class:`Conflict`); :func:`register_error_handlers` turns those and every Werkzeug/webargs error
+and every unexpected exception into the contract's JSON, Chinese by default.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import structlog
+from flask import Flask, jsonify
+from werkzeug.exceptions import HTTPException
+
+from shared.i18n import field_message, text
+
+log = structlog.get_logger(__name__)
+
+_STATUS_KEYS = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    422: "validation_failed",
+    429: "rate_limited",
+    503: "service_unavailable",
+}
+
+
+class ApiError(Exception):
+    """An error with an HTTP status, a machine key and a translatable message."""
+
+    status = 400
+    key = "bad_request"
+
+    def __init__(
+        self,
+        key: str | None = None,
+        *,
+        errors: Mapping[str, list[str]] | None = None,
+        status: int | None = None,
+        message: str | None = None,
+        **params: object,
+    ) -> None:
+        self.key = key or self.key
+        self.status = status or self.status
+        self.errors = dict(errors or {})
+        self.params = params
+        self.explicit_message = message
+        super().__init__(self.key)
+
+    def message(self) -> str:
+        return self.explicit_message or text(self.key, **self.params)
+
+
+class BadRequest(ApiError):
+    status, key = 400, "bad_request"
+
+
+class Unauthorized(ApiError):
+    status, key = 401, "unauthorized"
+
+
+class Forbidden(ApiError):
+    status, key = 403, "forbidden"
+
+
+class NotFound(ApiError):
+    status, key = 404, "not_found"
+
+
+class Conflict(ApiError):
+    status, key = 409, "conflict"
+
+
+class ValidationFailed(ApiError):
+    status, key = 422, "validation_failed"
+
+
+def field_errors(**errors: str | list[str]) -> dict[str, list[str]]:
+    return {name: [m] if isinstance(m, str) else list(m) for name, m in errors.items()}
+
+
+def payload(status: int, key: str, message: str, errors: Mapping[str, Any] | None = None) -> dict:
+    return {"code": status, "error": key, "message": message, "errors": dict(errors or {})}
+
+
+def _flatten(messages: Any, prefix: str = "") -> dict[str, list[str]]:
+    """webargs nests errors as {location: {field: [msgs] | {index: ...}}}: flatten to dotted names."""
+    out: dict[str, list[str]] = {}
+    if isinstance(messages, Mapping):
+        for name, value in messages.items():
+            key = f"{prefix}.{name}" if prefix else str(name)
+            if isinstance(value, list | tuple) and all(isinstance(v, str) for v in value):
+                out[key] = [field_message(v) for v in value]
+            else:
+                out.update(_flatten(value, key))
+    elif isinstance(messages, list | tuple):
+        out[prefix or "_schema"] = [field_message(str(v)) for v in messages]
+    elif messages is not None:
+        out[prefix or "_schema"] = [field_message(str(messages))]
+    return out
+
+
+_LOCATIONS = ("json", "query", "querystring", "form", "files", "headers", "view_args", "json_or_form")
+
+
+def _webargs_errors(data: Mapping[str, Any]) -> dict[str, list[str]]:
+    messages = data.get("messages") or data.get("errors") or {}
+    if isinstance(messages, Mapping) and set(messages) <= set(_LOCATIONS):
+        merged: dict[str, list[str]] = {}
+        for value in messages.values():
+            merged.update(_flatten(value))
+        return merged
+    return _flatten(messages)
+
+
+def handle_http_exception(error: HTTPException):
+    status = error.code or 500
+    if status >= 500:
+        return handle_unexpected(error)
+    data = getattr(error, "data", None) or {}
+    errors = _webargs_errors(data) if data else {}
+    key = _STATUS_KEYS.get(status, "bad_request")
+    if status == 400 and "json" in str(data.get("messages", "")).lower():
+        key = "bad_json"
+    if status == 422 and "_schema" in errors and errors["_schema"] == [text("bad_json")]:
+        key = "bad_json"
+    body = payload(status, key, text(key), errors)
+    response = jsonify(body)
+    response.status_code = status
+    for name, value in (data.get("headers") or {}).items():
+        response.headers[name] = value
+    if status == 405 and getattr(error, "valid_methods", None):
+        response.headers["Allow"] = ", ".join(error.valid_methods)
+    return response
+
+
+def handle_api_error(error: ApiError):
+    translated = {name: [field_message(m) for m in msgs] for name, msgs in error.errors.items()}
+    response = jsonify(payload(error.status, error.key, error.message(), translated))
+    response.status_code = error.status
+    return response
+
+
+def handle_unexpected(error: BaseException):
+    original = getattr(error, "original_exception", None) or error
+    log.error("unhandled_exception", exc_info=original)
+    response = jsonify(payload(500, "internal_error", text("internal_error")))
+    response.status_code = 500
+    return response
+
+
+def register_error_handlers(app: Flask) -> None:
+    app.register_error_handler(ApiError, handle_api_error)
+    app.register_error_handler(HTTPException, handle_http_exception)
+    app.register_error_handler(Exception, handle_unexpected)

@@ -1,0 +1,103 @@
+"""User-facing text in Chinese (default) and English (``Accept-Language: en``)."""
+
+from __future__ import annotations
+
+import re
+
+from flask import has_request_context, request
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    # key: (zh, en)
+    "bad_request": ("请求无效", "The request is not valid"),
+    "bad_json": ("请求体不是有效的 JSON", "The request body is not valid JSON"),
+    "validation_failed": ("输入有误，请检查标出的字段", "Some fields are not valid; see errors"),
+    "unauthorized": ("未登录或令牌无效", "Missing or invalid token"),
+    "token_expired": ("令牌已过期", "The token has expired"),
+    "forbidden": ("无权执行此操作", "You are not allowed to do this"),
+    "org_forbidden": ("无权访问该组织及其下级", "You are not allowed to act on this organisation"),
+    "not_found": ("资源不存在", "Not found"),
+    "method_not_allowed": ("不支持该请求方法", "Method not allowed"),
+    "conflict": ("与当前状态冲突", "Conflict with the current state"),
+    "invalid_transition": (
+        "当前状态为「{state}」，不能执行「{action}」；可执行的操作：{allowed}",
+        "The current state is '{state}': '{action}' is not allowed; allowed: {allowed}",
+    ),
+    "payload_too_large": ("上传内容过大", "The upload is too large"),
+    "unsupported_media_type": ("不支持的内容类型", "Unsupported media type"),
+    "rate_limited": ("请求过于频繁，请稍后再试", "Too many requests; try again later"),
+    "idempotency_mismatch": (
+        "同一 Idempotency-Key 已用于不同的请求内容",
+        "This Idempotency-Key was used with a different request body",
+    ),
+    "idempotency_in_flight": (
+        "同一 Idempotency-Key 的请求正在处理中",
+        "A request with this Idempotency-Key is still being processed",
+    ),
+    "internal_error": ("服务器内部错误，已记录", "Internal error; it has been logged"),
+    "service_unavailable": ("服务暂不可用", "Service unavailable"),
+}
+
+# marshmallow/webargs default messages → Chinese.  Patterns are tried in order.
+_FIELD_MESSAGES: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"^Missing data for required field\.$"), "必填字段"),
+    (re.compile(r"^Unknown field\.$"), "不允许的字段"),
+    (re.compile(r"^Field may not be null\.$"), "不能为空值"),
+    (re.compile(r"^Not a valid string\.$"), "不是有效的文本"),
+    (re.compile(r"^Not a valid integer\.$"), "不是有效的整数"),
+    (re.compile(r"^Not a valid number\.$"), "不是有效的数字"),
+    (re.compile(r"^Not a valid boolean\.$"), "不是有效的布尔值"),
+    (re.compile(r"^Not a valid date\.$"), "不是有效的日期（YYYY-MM-DD）"),
+    (re.compile(r"^Not a valid datetime\.$"), "不是有效的时间（ISO 8601）"),
+    (re.compile(r"^Not a valid email address\.$"), "不是有效的邮箱地址"),
+    (re.compile(r"^Not a valid URL\.$"), "不是有效的网址"),
+    (re.compile(r"^Not a valid list\.$"), "应为列表"),
+    (re.compile(r"^Not a valid mapping type\.$"), "应为对象"),
+    (re.compile(r"^Invalid input type\.$"), "类型不正确"),
+    (re.compile(r"^Invalid value\.$"), "取值无效"),
+    (re.compile(r"^Must be one of: (.*)\.$"), r"必须是以下之一：\1"),
+    (re.compile(r"^Length must be between (\d+) and (\d+)\.$"), r"长度必须在 \1 到 \2 之间"),
+    (re.compile(r"^Shorter than minimum length (\d+)\.$"), r"长度不能少于 \1"),
+    (re.compile(r"^Longer than maximum length (\d+)\.$"), r"长度不能超过 \1"),
+    (re.compile(r"^Must be greater than or equal to (\S+) and less than or equal to (\S+)\.$"),
+     r"必须在 \1 到 \2 之间"),
+    (re.compile(r"^Must be greater than or equal to (\S+)\.$"), r"不能小于 \1"),
+    (re.compile(r"^Must be less than or equal to (\S+)\.$"), r"不能大于 \1"),
+    (re.compile(r"^Must be greater than (\S+)\.$"), r"必须大于 \1"),
+    (re.compile(r"^Invalid JSON body\.$"), "请求体不是有效的 JSON"),
+]
+
+
+def language() -> str:
+    """``en`` when the caller prefers English, else ``zh``."""
+    if not has_request_context():
+        return "zh"
+    header = request.headers.get("Accept-Language", "")
+    best = request.accept_languages.best_match(["zh", "en"], default="zh") if header else "zh"
+    return "en" if best == "en" else "zh"
+
+
+def text(key: str, lang: str | None = None, **params: object) -> str:
+    zh, en = MESSAGES.get(key, (key, key))
+    template = en if (lang or language()) == "en" else zh
+    return template.format(**params) if params else template
+
+
+def field_message(message: str, lang: str | None = None) -> str:
+    """Translate one field-level message (our own are already bilingual via ``bilingual``)."""
+    if (lang or language()) == "en":
+        return _BILINGUAL.get(message, (message, message))[1]
+    if message in _BILINGUAL:
+        return _BILINGUAL[message][0]
+    for pattern, replacement in _FIELD_MESSAGES:
+        if pattern.match(message):
+            return pattern.sub(replacement, message)
+    return message
+
+
+_BILINGUAL: dict[str, tuple[str, str]] = {}
+
+
+def bilingual(zh: str, en: str) -> str:
+    """Register a field message for validators: returns the Chinese text, translated on output."""
+    _BILINGUAL[zh] = (zh, en)
+    return zh

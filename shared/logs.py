@@ -1,0 +1,89 @@
+"""JSON logs (structlog) with a request id that follows the work into Celery tasks.
+
+Secrets never reach a line: values under sensitive keys and anything shaped like a bearer token
+or a ballot link are masked by :func:`redact` before rendering.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import sys
+import uuid
+from typing import Any
+
+import structlog
+from structlog.contextvars import bind_contextvars, clear_contextvars, get_contextvars
+
+SENSITIVE_KEYS = re.compile(
+    r"(authorization|password|passwd|secret|token|api[_-]?key|signature|answers|cookie)", re.I
+)
+_JWT = re.compile(r"eyJ[\w-]{5,}\.[\w-]{5,}\.[\w-]{5,}")
+_BEARER = re.compile(r"(?i)bearer\s+\S+")
+_BALLOT = re.compile(r"(/(?:b|api/v1/ballots)/)[\w-]{8,}")
+MASK = "***"
+
+
+def _scrub(value: Any) -> Any:
+    if isinstance(value, str):
+        value = _JWT.sub(MASK, value)
+        value = _BEARER.sub("Bearer " + MASK, value)
+        return _BALLOT.sub(r"\1" + MASK, value)
+    if isinstance(value, dict):
+        return {k: (MASK if SENSITIVE_KEYS.search(str(k)) else _scrub(v)) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(_scrub(v) for v in value)
+    return value
+
+
+def redact(_logger, _method, event: dict) -> dict:
+    return {k: (MASK if SENSITIVE_KEYS.search(k) and k != "event" else _scrub(v)) for k, v in event.items()}
+
+
+_configured = False
+
+
+def configure(level: str = "INFO", json: bool = True) -> None:
+    """Route structlog and stdlib logging (gunicorn, celery, werkzeug) through one JSON renderer."""
+    global _configured
+    shared = [
+        structlog.contextvars.merge_contextvars,
+        structlog.stdlib.add_log_level,
+        structlog.stdlib.add_logger_name,
+        structlog.processors.TimeStamper(fmt="iso", utc=True),
+        structlog.processors.format_exc_info,
+        redact,
+    ]
+    renderer = (
+        structlog.processors.JSONRenderer(ensure_ascii=False) if json else structlog.dev.ConsoleRenderer()
+    )
+    structlog.configure(
+        processors=[*shared, structlog.stdlib.ProcessorFormatter.wrap_for_formatter],
+        logger_factory=structlog.stdlib.LoggerFactory(),
+        wrapper_class=structlog.stdlib.BoundLogger,
+        cache_logger_on_first_use=True,
+    )
+    formatter = structlog.stdlib.ProcessorFormatter(
+        foreign_pre_chain=[*shared, structlog.stdlib.ExtraAdder()],
+        processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta, redact, renderer],
+    )
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(formatter)
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level.upper())
+    logging.getLogger("werkzeug").setLevel("WARNING")
+    _configured = True
+
+
+def new_request_id() -> str:
+    return uuid.uuid4().hex
+
+
+def bind_request(request_id: str, **values: Any) -> None:
+    clear_contextvars()
+    bind_contextvars(request_id=request_id, **values)
+
+
+def current_request_id() -> str | None:
+    return get_contextvars().get("request_id")

@@ -1,0 +1,205 @@
+"""Every Celery message that crosses a service boundary, declared once.
+
+A message names the task(s) that consume it (``<queue>.<name>``); producers write it to their
+outbox (:func:`shared.outbox.publish`), the relay sends it with ``send_task`` by name, and the
+consumer rebuilds it with ``from_payload``.  Payloads are plain JSON: ids are ints, dates ISO 8601.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import types
+import typing
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, TypeVar
+
+M = TypeVar("M", bound="Message")
+
+
+class MessageError(ValueError):
+    """A payload does not match its message schema."""
+
+
+@dataclass(frozen=True)
+class Message:
+    tasks: ClassVar[tuple[str, ...]] = ()
+
+    def to_payload(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_payload(cls: type[M], payload: dict[str, Any]) -> M:
+        return _build(cls, payload)
+
+
+def _build(cls, data):
+    if not isinstance(data, dict):
+        raise MessageError(f"{cls.__name__}: expected an object")
+    hints = typing.get_type_hints(cls)
+    known = {f.name for f in dataclasses.fields(cls)}
+    unknown = set(data) - known
+    if unknown:
+        raise MessageError(f"{cls.__name__}: unknown fields {sorted(unknown)}")
+    values = {}
+    for f in dataclasses.fields(cls):
+        if f.name in data:
+            values[f.name] = _convert(hints[f.name], data[f.name], f"{cls.__name__}.{f.name}")
+        elif f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
+            raise MessageError(f"{cls.__name__}: missing field {f.name}")
+    return cls(**values)
+
+
+def _convert(hint, value, where):
+    origin = typing.get_origin(hint)
+    args = typing.get_args(hint)
+    if origin in (typing.Union, types.UnionType):
+        if value is None and type(None) in args:
+            return None
+        inner = [a for a in args if a is not type(None)]
+        return _convert(inner[0], value, where)
+    if origin in (list, tuple):
+        if not isinstance(value, list | tuple):
+            raise MessageError(f"{where}: expected a list")
+        return type(value)(_convert(args[0], v, where) for v in value) if args else list(value)
+    if dataclasses.is_dataclass(hint):
+        return _build(hint, value)
+    if hint in (int, str, bool, float) and not isinstance(value, hint):
+        if hint is float and isinstance(value, int):
+            return float(value)
+        raise MessageError(f"{where}: expected {hint.__name__}")
+    return value
+
+
+# ---- directory (pledge owns it; survey and notify keep projections) -------------------------
+
+@dataclass(frozen=True)
+class OrgRecord:
+    id: int
+    code: str
+    name: str
+    kind: str  # committee | branch
+    parent_id: int | None
+    path: str  # materialised path of ids, e.g. "/1/5/9/"
+    active: bool = True
+
+
+@dataclass(frozen=True)
+class PersonRecord:
+    id: int
+    employee_no: str
+    name: str
+    org_id: int
+    party_member: bool
+    joined_party_on: str | None = None  # ISO date
+    roles: list[str] = field(default_factory=list)
+    email: str | None = None
+    phone: str | None = None
+    active: bool = True
+
+
+@dataclass(frozen=True)
+class DirectoryChanged(Message):
+    """Upserts (and deactivations, ``active: false``) of orgs and people; ``snapshot`` marks a resync."""
+
+    tasks: ClassVar[tuple[str, ...]] = ("survey.directory_changed", "notify.directory_changed")
+    orgs: list[OrgRecord] = field(default_factory=list)
+    people: list[PersonRecord] = field(default_factory=list)
+    snapshot: bool = False
+
+
+# ---- pledges (pledge → survey, for 评诺 rounds) ---------------------------------------------
+
+@dataclass(frozen=True)
+class PledgeRecord:
+    id: int
+    title: str
+    pledger_type: str  # org | person
+    pledger_id: int
+    org_id: int
+    state: str
+    version: int
+
+
+@dataclass(frozen=True)
+class PledgesChanged(Message):
+    tasks: ClassVar[tuple[str, ...]] = ("survey.pledges_changed",)
+    pledges: list[PledgeRecord] = field(default_factory=list)
+    snapshot: bool = False
+
+
+# ---- evaluation scores (survey → pledge, when a 评诺 round has results) ---------------------
+
+@dataclass(frozen=True)
+class PledgeScore:
+    pledge_id: int
+    score: float | None
+    grade: str | None
+    n: int
+    suppressed: bool = False
+
+
+@dataclass(frozen=True)
+class PledgeScoresReady(Message):
+    tasks: ClassVar[tuple[str, ...]] = ("pledge.evaluation_scores",)
+    round_id: int
+    scores: list[PledgeScore] = field(default_factory=list)
+
+
+# ---- notifications (anyone → notify) ---------------------------------------------------------
+
+CATEGORIES = (
+    "pledge_review", "pledge_due", "lookback", "survey_invite", "survey_reminder",
+    "political_birthday", "results", "general",
+)
+CHANNELS = ("inbox", "email", "webhook")
+
+
+@dataclass(frozen=True)
+class Recipients:
+    person_ids: list[int] = field(default_factory=list)
+    org_id: int | None = None
+    subtree: bool = True
+    party_members_only: bool = False
+
+
+@dataclass(frozen=True)
+class PersonalItem:
+    """One recipient's own version (e.g. a survey invitation with its ballot link)."""
+
+    person_id: int
+    subject: str | None = None
+    body: str | None = None
+    link: str | None = None
+
+
+@dataclass(frozen=True)
+class SendNotification(Message):
+    """``key`` makes the send idempotent: the same key is one notification, however often sent."""
+
+    tasks: ClassVar[tuple[str, ...]] = ("notify.send",)
+    key: str
+    category: str
+    subject: str
+    body: str = ""
+    link: str | None = None
+    recipients: Recipients = field(default_factory=Recipients)
+    items: list[PersonalItem] = field(default_factory=list)
+    channels: list[str] = field(default_factory=lambda: ["inbox"])
+    source: str = ""  # the sending service, for the ledger
+
+    def __post_init__(self) -> None:
+        if self.category not in CATEGORIES:
+            raise MessageError(f"SendNotification.category: unknown {self.category!r}")
+        bad = [c for c in self.channels if c not in CHANNELS]
+        if bad:
+            raise MessageError(f"SendNotification.channels: unknown {bad}")
+
+
+ALL_MESSAGES: tuple[type[Message], ...] = (
+    DirectoryChanged, PledgesChanged, PledgeScoresReady, SendNotification,
+)
+
+
+def consumers_of(queue: str) -> dict[str, type[Message]]:
+    """Task name → message class, for the tasks a service's queue must implement."""
+    return {t: m for m in ALL_MESSAGES for t in m.tasks if t.startswith(queue + ".")}

@@ -1,0 +1,162 @@
+"""A service as the command line and the tests see it: name, app factory, worker, migrations, jobs.
+
+Each service declares one :class:`Service` (in its ``extensions.py``) and publishes it under the
+``xianfeng.services`` entry point; ``xianfeng`` finds services only through that entry point, so
+``shared`` never imports a service.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from importlib.metadata import entry_points
+from pathlib import Path
+from typing import Any
+
+from celery import Celery, signals
+from flask import Flask
+from sqlalchemy.orm import DeclarativeBase
+
+from shared import celery as celery_setup
+from shared import idempotency, migrations, outbox
+from shared.db import Database
+from shared.messages import Message
+from shared.settings import Settings, load
+from shared.web import Api, create_app
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    db: Database
+    celery: Celery
+    relay: outbox.Relay
+    idempotency: idempotency.Idempotency
+
+
+class Service:
+    """Subclass per service: set the class attributes, override the hooks that apply."""
+
+    name: str = ""
+    title: str = ""
+    description: str = ""
+    package: str = ""  # e.g. "services.pledge"
+    tasks_module: str | None = None  # imported when the service starts, registers its tasks
+
+    def __init__(self, base: type[DeclarativeBase]) -> None:
+        self.base = base
+        self.metadata = base.metadata
+        self.outbox_table = outbox.define_table(self.metadata)
+        self.idempotency_table = idempotency.define_table(self.metadata)
+        self.celery = celery_setup.make_celery(self.name)
+        self.runtime: Runtime | None = None
+        self._register_common_tasks()
+
+    # ---- hooks -------------------------------------------------------------------------------
+    def register_api(self, app: Flask, api: Api) -> None:
+        """Register this service's blueprints."""
+
+    def beat_schedule(self) -> dict[str, dict[str, Any]]:
+        """Periodic tasks beyond the common ones (``{name: {"task": ..., "schedule": seconds|crontab}}``)."""
+        return {}
+
+    def daily(self, day: date) -> dict[str, Any]:
+        """The nightly jobs for ``day``; returns what was done (for the CLI to print)."""
+        return {}
+
+    def seed_demo(self) -> dict[str, Any]:
+        return {}
+
+    # ---- lifecycle ---------------------------------------------------------------------------
+    @property
+    def migrations_dir(self) -> Path:
+        return Path(importlib.import_module(self.package).__file__).parent / "migrations"
+
+    def start(self, settings: Settings | None = None, *, sender: Callable | None = None) -> Runtime:
+        """Bind this process to its database and broker (idempotent for the same settings)."""
+        settings = settings or load()
+        if self.runtime is not None and self.runtime.settings == settings and sender is None:
+            return self.runtime
+        if self.runtime is not None:
+            self.runtime.db.dispose()
+        celery_setup.configure(self.celery, settings, self.name)
+        db = Database(settings.service(self.name).database_url)
+        relay = outbox.Relay(db, self.outbox_table, self.celery, sender=sender)
+        outbox.relay_after_commit(db, relay)
+        idem = idempotency.Idempotency(db, self.idempotency_table, settings.idempotency_ttl)
+        self.runtime = Runtime(settings, db, self.celery, relay, idem)
+        if self.tasks_module:
+            importlib.import_module(self.tasks_module)
+        return self.runtime
+
+    @property
+    def db(self) -> Database:
+        assert self.runtime is not None, f"{self.name} is not started"
+        return self.runtime.db
+
+    def publish(self, session, message: Message) -> list[str]:
+        """Write a cross-service message into this service's outbox (same transaction)."""
+        return outbox.publish(session, self.outbox_table, message)
+
+    def create_app(self, settings: Settings | None = None) -> Flask:
+        runtime = self.start(settings)
+        app, api = create_app(
+            self.name, runtime.settings, title=self.title, description=self.description,
+            ready_checks={"database": runtime.db.ping, "broker": self.ping_broker},
+        )
+        runtime.idempotency.init_app(app)
+        self.register_api(app, api)
+        app.extensions["xianfeng_service"] = self
+        return app
+
+    def migrate(self, settings: Settings | None = None) -> None:
+        settings = settings or load()
+        migrations.upgrade(self.name, self.migrations_dir, settings.service(self.name).database_url)
+
+    def ping_broker(self) -> None:
+        with self.celery.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, interval_start=0, interval_step=0, timeout=2)
+
+    def worker_argv(self, concurrency: int, extra: Iterable[str] = ()) -> list[str]:
+        return [
+            "worker", "-Q", self.name, "-c", str(concurrency), "-n", f"{self.name}@%h",
+            "--without-gossip", "--without-mingle", "-l", "INFO", *extra,
+        ]
+
+    def common_schedule(self) -> dict[str, dict[str, Any]]:
+        return {
+            f"{self.name}.relay_outbox": {"task": f"{self.name}.relay_outbox", "schedule": 10.0},
+            f"{self.name}.purge_idempotency": {
+                "task": f"{self.name}.purge_idempotency", "schedule": timedelta(hours=1),
+            },
+        }
+
+    def _register_common_tasks(self) -> None:
+        @self.celery.task(name=f"{self.name}.relay_outbox", ignore_result=True)
+        def relay_outbox() -> int:
+            return self.runtime.relay.relay() if self.runtime else 0
+
+        @self.celery.task(name=f"{self.name}.purge_idempotency", ignore_result=True)
+        def purge_idempotency() -> int:
+            return self.runtime.idempotency.purge() if self.runtime else 0
+
+
+@signals.worker_process_init.connect
+def _fresh_connections_after_fork(**_kw) -> None:
+    for svc in discover().values():
+        if svc.runtime is not None:
+            svc.runtime.db.engine.dispose(close=False)
+
+
+_DISCOVERED: dict[str, Service] = {}
+
+
+def discover() -> dict[str, Service]:
+    """The installed services, by name, from the ``xianfeng.services`` entry point."""
+    if not _DISCOVERED:
+        for ep in entry_points(group="xianfeng.services"):
+            _DISCOVERED[ep.name] = ep.load()
+    return dict(sorted(_DISCOVERED.items(), key=lambda kv: ("pledge", "survey", "notify").index(kv[0])
+                       if kv[0] in ("pledge", "survey", "notify") else 9))

@@ -1,0 +1,138 @@
+"""Every setting of xianfeng, declared once with its type and default, read from ``XIANFENG_*``.
+
+With nothing set, everything runs embedded: SQLite files and a bundled Redis on a unix socket
+under ``XIANFENG_DATA_DIR``.  Production sets PostgreSQL and Redis URLs; the code is the same.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+
+SERVICES: tuple[str, ...] = ("pledge", "survey", "notify")
+DEFAULT_PORTS = {"pledge": 5001, "survey": 5002, "notify": 5003}
+DEFAULT_SECRET = "xianfeng-development-secret-change-me"
+PREFIX = "XIANFENG_"
+
+
+class SettingsError(RuntimeError):
+    """A setting is missing, malformed or unsafe; the process must not start."""
+
+
+@dataclass(frozen=True)
+class ServiceSettings:
+    name: str
+    database_url: str
+    port: int
+    url: str
+
+
+@dataclass(frozen=True)
+class Settings:
+    env: str = "development"
+    data_dir: Path = Path("var")
+    secret_key: str = DEFAULT_SECRET
+    broker_url: str = ""
+    result_backend: str = ""
+    broker_key_prefix: str = ""  # kombu global_keyprefix: several deployments on one Redis
+    bind_host: str = "127.0.0.1"
+    log_level: str = "INFO"
+    log_json: bool = True
+    # seconds a broker message may stay unacknowledged before Redis hands it out again;
+    # longer than any countdown/ETA we use (the longest is one day for survey reminders).
+    visibility_timeout: int = 2 * 24 * 3600
+    idempotency_ttl: int = 24 * 3600
+    max_upload_bytes: int = 50 * 1024 * 1024
+    board_public: bool = True
+    web_workers: int = 2
+    worker_concurrency: int = 2
+    smtp_host: str = ""
+    smtp_port: int = 25
+    smtp_user: str = ""
+    smtp_password: str = ""
+    smtp_sender: str = "xianfeng@localhost"
+    smtp_starttls: bool = False
+    webhook_allow: str = ""
+    services: Mapping[str, ServiceSettings] = field(default_factory=dict)
+
+    @property
+    def production(self) -> bool:
+        return self.env == "production"
+
+    @property
+    def embedded_broker_socket(self) -> Path:
+        return self.data_dir.resolve() / "redis.sock"
+
+    @property
+    def broker_is_embedded(self) -> bool:
+        return self.broker_url.startswith("redis+socket://") and self.broker_url.endswith(
+            str(self.embedded_broker_socket)
+        )
+
+    def service(self, name: str) -> ServiceSettings:
+        return self.services[name]
+
+    def check(self) -> None:
+        """Refuse unsafe configurations before anything listens."""
+        if self.env not in ("development", "production", "test"):
+            raise SettingsError(f"XIANFENG_ENV must be development or production, not {self.env!r}")
+        if self.production and self.secret_key == DEFAULT_SECRET:
+            raise SettingsError("XIANFENG_SECRET_KEY is the default secret: refusing to start in production")
+        if self.production and len(self.secret_key) < 32:
+            raise SettingsError("XIANFENG_SECRET_KEY must be at least 32 characters in production")
+
+
+def _coerce(raw: str, kind: type) -> object:
+    if kind is bool:
+        return raw.strip().lower() in ("1", "true", "yes", "on")
+    if kind is int:
+        try:
+            return int(raw)
+        except ValueError as exc:
+            raise SettingsError(f"expected a whole number, got {raw!r}") from exc
+    if kind is Path:
+        return Path(raw)
+    return raw
+
+
+_SCALAR_TYPES = {"str": str, "int": int, "bool": bool, "Path": Path}
+
+
+def load(environ: Mapping[str, str] | None = None) -> Settings:
+    """Build the settings from an environment mapping (``os.environ`` by default)."""
+    env = os.environ if environ is None else environ
+    values: dict[str, object] = {}
+    for f in fields(Settings):
+        if f.name == "services":
+            continue
+        key = PREFIX + f.name.upper()
+        if key in env and env[key] != "":
+            try:
+                values[f.name] = _coerce(env[key], _SCALAR_TYPES[str(f.type)])
+            except SettingsError as exc:
+                raise SettingsError(f"{key}: {exc}") from exc
+    data_dir = Path(values.get("data_dir", Path("var"))).resolve()  # type: ignore[arg-type]
+    values["data_dir"] = data_dir
+    socket_url = f"redis+socket://{data_dir / 'redis.sock'}"
+    values.setdefault("broker_url", socket_url)
+    values.setdefault("result_backend", values["broker_url"])
+    values["services"] = {name: _service(name, env, data_dir) for name in SERVICES}
+    return Settings(**values)  # type: ignore[arg-type]
+
+
+def _service(name: str, env: Mapping[str, str], data_dir: Path) -> ServiceSettings:
+    upper = f"{PREFIX}{name.upper()}_"
+    port = int(env.get(upper + "PORT") or DEFAULT_PORTS[name])
+    url = env.get(upper + "DATABASE_URL") or f"sqlite:///{data_dir / (name + '.sqlite3')}"
+    base = (env.get(upper + "URL") or f"http://127.0.0.1:{port}").rstrip("/")
+    return ServiceSettings(name=name, database_url=url, port=port, url=base)
+
+
+def known_variables() -> list[str]:
+    """Every environment variable xianfeng reads (README and the deploy checks use this list)."""
+    names = [PREFIX + f.name.upper() for f in fields(Settings) if f.name != "services"]
+    for svc in SERVICES:
+        names += [f"{PREFIX}{svc.upper()}_{part}" for part in ("DATABASE_URL", "PORT", "URL")]
+    return names

@@ -1,0 +1,137 @@
+"""What every service's Flask app has: JSON, the error shape, OpenAPI, auth scheme, health, request ids.
+
+A service's ``create_app`` calls :func:`create_app` here and registers its own blueprints on the
+returned ``Api``.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+import marshmallow as ma
+import structlog
+from flask import Flask, Response, g, jsonify, request
+from flask_smorest import Api as SmorestApi
+from flask_smorest import Blueprint
+
+from shared import errors
+from shared.logs import bind_request, new_request_id
+from shared.settings import Settings
+
+log = structlog.get_logger(__name__)
+
+
+class ErrorSchema(ma.Schema):
+    code = ma.fields.Integer(required=True, metadata={"description": "HTTP status"})
+    error = ma.fields.String(required=True, metadata={"description": "machine key, e.g. not_found"})
+    message = ma.fields.String(required=True, metadata={"description": "human text (zh, or en)"})
+    errors = ma.fields.Dict(
+        keys=ma.fields.String(), values=ma.fields.List(ma.fields.String()),
+        metadata={"description": "field name → messages"},
+    )
+
+
+class Api(SmorestApi):
+    """flask-smorest with our error shape instead of its own."""
+
+    ERROR_SCHEMA = ErrorSchema
+
+    def _register_error_handlers(self) -> None:
+        errors.register_error_handlers(self._app)
+
+
+class HealthSchema(ma.Schema):
+    status = ma.fields.String(required=True)
+    service = ma.fields.String(required=True)
+    checks = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.String())
+
+
+def create_app(
+    service: str,
+    settings: Settings,
+    *,
+    title: str,
+    description: str,
+    ready_checks: dict[str, Callable[[], None]],
+) -> tuple[Flask, Api]:
+    settings.check()
+    app = Flask(f"xianfeng.{service}")
+    app.config.update(
+        SECRET_KEY=settings.secret_key,
+        MAX_CONTENT_LENGTH=settings.max_upload_bytes,
+        API_TITLE=title,
+        API_VERSION="v1",
+        OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX="/",
+        OPENAPI_JSON_PATH="openapi.json",
+        OPENAPI_SWAGGER_UI_PATH="docs",
+        OPENAPI_SWAGGER_UI_URL="https://cdn.jsdelivr.net/npm/swagger-ui-dist/",
+        API_SPEC_OPTIONS={
+            "info": {"description": description},
+            "components": {
+                "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}}
+            },
+            "security": [{"bearerAuth": []}],
+        },
+        XIANFENG_SETTINGS=settings,
+        XIANFENG_SERVICE=service,
+    )
+    app.json.ensure_ascii = False
+    app.json.sort_keys = False
+    api = Api(app)
+    _request_ids(app, service)
+    api.register_blueprint(health_blueprint(service, ready_checks))
+    return app, api
+
+
+def _request_ids(app: Flask, service: str) -> None:
+    @app.before_request
+    def _start() -> None:
+        incoming = request.headers.get("X-Request-ID", "")
+        request_id = incoming if 0 < len(incoming) <= 64 and incoming.isprintable() else new_request_id()
+        g.request_id, g.started = request_id, time.perf_counter()
+        bind_request(request_id, service=service, method=request.method, path=request.path)
+
+    @app.after_request
+    def _finish(response: Response) -> Response:
+        response.headers["X-Request-ID"] = g.get("request_id", "")
+        if request.path not in ("/healthz", "/readyz"):
+            elapsed = (time.perf_counter() - g.get("started", time.perf_counter())) * 1000
+            log.info("request", status=response.status_code, ms=round(elapsed, 1))
+        return response
+
+
+def health_blueprint(service: str, ready_checks: dict[str, Callable[[], None]]) -> Blueprint:
+    blp = Blueprint("health", __name__, description="Liveness and readiness")
+
+    @blp.route("/healthz")
+    @blp.response(200, HealthSchema)
+    @blp.doc(security=[])
+    def healthz():
+        """The process lives"""
+        return {"status": "ok", "service": service, "checks": {}}
+
+    @blp.route("/readyz")
+    @blp.response(200, HealthSchema)
+    @blp.alt_response(503, schema=HealthSchema, description="a dependency does not answer")
+    @blp.doc(security=[])
+    def readyz():
+        """Database and broker answer"""
+        checks: dict[str, str] = {}
+        for name, check in ready_checks.items():
+            try:
+                check()
+                checks[name] = "ok"
+            except Exception as exc:
+                checks[name] = f"failed: {type(exc).__name__}"
+        failed = [n for n, v in checks.items() if v != "ok"]
+        body = {"status": "ok" if not failed else "unavailable: " + ", ".join(failed),
+                "service": service, "checks": checks}
+        if failed:
+            response = jsonify(body)
+            response.status_code = 503
+            return response
+        return body
+
+    return blp
