@@ -1,5 +1,7 @@
 """The conventions of API.md on every service: error shape, languages, auth, health, OpenAPI."""
 
+from dataclasses import replace
+
 import pytest
 from openapi_spec_validator import validate
 
@@ -33,9 +35,12 @@ def test_healthz_and_openapi_validate(client):
     assert client.get("/docs").status_code == 200
 
 
-def test_readyz_names_the_failed_dependency(client):
-    # the test settings point the broker at a socket nobody serves: the database is fine
-    response = client.get("/readyz")
+@pytest.mark.parametrize("name", SERVICES)
+def test_readyz_names_the_failed_dependency(services, settings, sent, name):
+    dead_broker = replace(settings, broker_url="redis://127.0.0.1:9/0", result_backend="redis://127.0.0.1:9/0")
+    service = services[name]
+    service.start(dead_broker, sender=sent)
+    response = service.create_app(dead_broker).test_client().get("/readyz")
     assert response.status_code == 503
     body = response.get_json()
     assert body["checks"]["database"] == "ok"

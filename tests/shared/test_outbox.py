@@ -33,7 +33,7 @@ def test_broker_down_keeps_the_message_until_it_answers(pledge, sent):
     with pledge.db.session() as s:
         pledge.publish(s, EVENT)
     rows = _rows(pledge)
-    assert len(rows) == 2 and all(r.sent_at is None for r in rows) and rows[0].attempts >= 1
+    assert len(rows) == 2 and all(r.sent_at is None for r in rows) and max(r.attempts for r in rows) == 1
     sent.fail = False
     assert pledge.runtime.relay.relay() == 2
     assert sorted(sent.tasks()) == ["notify.directory_changed", "survey.directory_changed"]
