@@ -6,6 +6,8 @@ prefix, so any service can ``send_task`` by name without importing the owner's c
 
 from __future__ import annotations
 
+import threading
+
 from celery import Celery, signals
 
 from shared.logs import bind_request, current_request_id, new_request_id
@@ -27,7 +29,19 @@ def make_celery(service: str) -> Celery:
     return Celery(service, set_as_current=False)
 
 
+def _forget_connections(app: Celery) -> None:
+    """Drop pooled broker/backend connections so a reconfigured app talks to its new broker."""
+    if app._pool is not None:
+        app._pool.force_close_all()
+    app._pool = None
+    app.amqp._producer_pool = None
+    app._backend_cache = None
+    app._local = threading.local()
+    app.__dict__.pop("control", None)
+
+
 def configure(app: Celery, settings: Settings, service: str | None = None) -> Celery:
+    _forget_connections(app)
     transport: dict = {"visibility_timeout": settings.visibility_timeout}
     if settings.broker_key_prefix:
         transport["global_keyprefix"] = settings.broker_key_prefix

@@ -26,6 +26,8 @@ from shared.messages import Message
 from shared.settings import Settings, load
 from shared.web import Api, create_app
 
+KEEP = object()  # Service.start(sender=KEEP): keep the running runtime's sender
+
 
 @dataclass
 class Runtime:
@@ -34,6 +36,7 @@ class Runtime:
     celery: Celery
     relay: outbox.Relay
     idempotency: idempotency.Idempotency
+    sender: Callable | None = None
 
 
 class Service:
@@ -74,11 +77,17 @@ class Service:
     def migrations_dir(self) -> Path:
         return Path(importlib.import_module(self.package).__file__).parent / "migrations"
 
-    def start(self, settings: Settings | None = None, *, sender: Callable | None = None) -> Runtime:
-        """Bind this process to its database and broker (idempotent for the same settings)."""
+    def start(self, settings: Settings | None = None, *, sender: Callable | object | None = KEEP) -> Runtime:
+        """Bind this process to its database and broker (idempotent for the same settings).
+
+        ``sender`` replaces the broker behind the outbox relay (tests); ``None`` is the real broker;
+        left out, a runtime already started on the same settings is kept as it is.
+        """
         settings = settings or load()
-        if self.runtime is not None and self.runtime.settings == settings and sender is None:
+        if self.runtime is not None and self.runtime.settings == settings and sender in (KEEP, self.runtime.sender):
             return self.runtime
+        if sender is KEEP:
+            sender = None
         if self.runtime is not None:
             self.runtime.db.dispose()
         celery_setup.configure(self.celery, settings, self.name)
@@ -86,7 +95,7 @@ class Service:
         relay = outbox.Relay(db, self.outbox_table, self.celery, sender=sender)
         outbox.relay_after_commit(db, relay)
         idem = idempotency.Idempotency(db, self.idempotency_table, settings.idempotency_ttl)
-        self.runtime = Runtime(settings, db, self.celery, relay, idem)
+        self.runtime = Runtime(settings, db, self.celery, relay, idem, sender)
         if self.tasks_module:
             importlib.import_module(self.tasks_module)
         return self.runtime

@@ -8,9 +8,10 @@ import pytest
 
 from shared import auth
 from shared.service import discover
-from shared.settings import Settings
-from shared.testing.databases import BACKEND, ServiceDatabases, settings_for_test
+from shared.settings import Settings, load
+from shared.testing.databases import BACKEND, ServiceDatabases, environ_for_test
 from shared.testing.fakes import RecordingSender
+from shared.testing.processes import WorkerProcess, start_broker
 
 
 def pytest_report_header(config) -> str:
@@ -31,9 +32,54 @@ def test_databases(tmp_path_factory, services) -> ServiceDatabases:
 
 
 @pytest.fixture
-def settings(test_databases, tmp_path) -> Settings:
-    """Settings pointing at fresh databases for this test (and a data dir of its own)."""
-    return settings_for_test(tmp_path, test_databases.fresh(tmp_path))
+def test_environ(test_databases, tmp_path) -> dict[str, str]:
+    """The ``XIANFENG_*`` variables of this test: fresh databases and a data dir of its own."""
+    return environ_for_test(tmp_path, test_databases.fresh(tmp_path))
+
+
+@pytest.fixture
+def settings(test_environ) -> Settings:
+    return load(test_environ)
+
+
+@pytest.fixture
+def live_settings(settings):
+    """The test's settings with a real broker answering: its own embedded Redis, or the machine's Redis
+    (services backend, under a key prefix of its own).  Services started with these send for real."""
+    broker = start_broker(settings)
+    yield settings
+    for svc in discover().values():
+        if svc.runtime is not None and svc.runtime.settings == settings:
+            svc.runtime.db.dispose()
+    if broker is not None:
+        broker.stop()
+
+
+@pytest.fixture
+def live(services, live_settings) -> Callable:
+    """``live("pledge")``: the service started on the real broker (outbox relays really send)."""
+
+    def start(name: str):
+        services[name].start(live_settings, sender=None)
+        return services[name]
+
+    return start
+
+
+@pytest.fixture
+def workers(services, live_settings, test_environ, tmp_path) -> Callable[..., WorkerProcess]:
+    """``workers("notify")``: a real ``xianfeng worker notify`` subprocess, ready; stopped after the test."""
+    started: list[WorkerProcess] = []
+
+    def start(name: str, concurrency: int = 1, **environ: str) -> WorkerProcess:
+        services[name].start(live_settings, sender=None)
+        worker = WorkerProcess(services[name], {**test_environ, **environ}, tmp_path, concurrency)
+        started.append(worker)
+        return worker.start()
+
+    yield start
+    for worker in started:
+        worker.stop(timeout=15)
 
 
 @pytest.fixture
