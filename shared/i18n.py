@@ -33,8 +33,29 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "同一 Idempotency-Key 的请求正在处理中",
         "A request with this Idempotency-Key is still being processed",
     ),
+    # pledge: directory import
+    "import_bad_file": ("文件不是 CSV 或 XLSX，无法导入", "The file is not a CSV or XLSX file"),
+    "import_empty": ("文件为空或没有数据行", "The file is empty or has no data rows"),
+    "import_zip_bomb": ("XLSX 文件解压后过大，已拒绝", "The XLSX file inflates beyond the allowed size"),
+    "import_missing_columns": ("缺少必需的列：{columns}", "Required columns are missing: {columns}"),
+    "import_unknown_header": (
+        "无法识别表头：应为组织（组织编码…）或人员（工号…）",
+        "Unknown header: expected orgs (code …) or people (employee_no …)",
+    ),
     "internal_error": ("服务器内部错误，已记录", "Internal error; it has been logged"),
+    # survey
+    "ballot_used": ("该选票已使用，每张选票只能提交一次", "This ballot has already been used; it takes one submission"),
+    "round_not_open": ("测评当前不在进行中（状态：{state}）", "The round is not open (state: {state})"),
     "service_unavailable": ("服务暂不可用", "Service unavailable"),
+    # pledge: supervision (督诺)
+    "comment_exists": ("该组织 {year} 年第 {quarter} 季度已有点评", "This org already has a comment for {year} Q{quarter}"),
+    "demo_site_exists": ("该组织已有名为「{name}」的示范点", "This org already has a demonstration site named '{name}'"),
+    "action_done": ("该动作已于 {done_on} 完成", "This action was already completed on {done_on}"),
+    "evaluation_exists": (
+        "该示范点 {year} 年 {month} 月的管理评价已录入",
+        "This site already has its management evaluation for {year}-{month}",
+    ),
+    "contact_point_exists": ("该领导已将此组织设为联系点", "This leader already has this org as a contact point"),
 }
 
 # marshmallow/webargs default messages → Chinese.  Patterns are tried in order.

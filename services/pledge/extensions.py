@@ -23,8 +23,10 @@ class PledgeService(Service):
 
     def register_api(self, app: Flask, api: Api) -> None:
         from services.pledge.api import register
+        from services.pledge.supervision_api import register as register_supervision
 
         register(app, api)
+        register_supervision(api)
 
     def daily(self, day: date) -> dict[str, Any]:
         return {}
