@@ -7,11 +7,16 @@ prefix, so any service can ``send_task`` by name without importing the owner's c
 from __future__ import annotations
 
 import threading
+import time
 
+import structlog
 from celery import Celery, signals
 
+from shared import metrics
 from shared.logs import bind_request, current_request_id, new_request_id
-from shared.settings import SERVICES, Settings
+from shared.settings import SERVICES, Settings, load
+
+log = structlog.get_logger(__name__)
 
 
 def queue_of(task_name: str) -> str | None:
@@ -24,9 +29,18 @@ def route_by_name(name: str, args, kwargs, options, task=None, **kw):
     return {"queue": queue} if queue else None
 
 
+class ServiceCelery(Celery):
+    """A service's own app: its tasks stay its own (Celery shares ``@app.task`` tasks with every app
+    in the process by default, which would let one service's worker claim another's task names)."""
+
+    def task(self, *args, **opts):
+        opts.setdefault("shared", False)
+        return super().task(*args, **opts)
+
+
 def make_celery(service: str) -> Celery:
     """An unconfigured app; :func:`configure` fills it from settings at start."""
-    return Celery(service, set_as_current=False)
+    return ServiceCelery(service, set_as_current=False)
 
 
 def _forget_connections(app: Celery) -> None:
@@ -69,7 +83,20 @@ def configure(app: Celery, settings: Settings, service: str | None = None) -> Ce
         enable_utc=True,
         timezone="Asia/Shanghai",
     )
+    if service in SERVICES:  # read by a worker process at start (shared.metrics): counters, maybe a port
+        app.conf.update(
+            xianfeng_metrics_dir=str(metrics.directory(settings, service)),
+            xianfeng_metrics_port=settings.metrics_port,
+            xianfeng_metrics_host=settings.bind_host,
+        )
     return app
+
+
+def __getattr__(name: str) -> Celery:
+    """``celery -A shared.celery:monitor flower``: a Celery app on the broker the XIANFENG_* settings name."""
+    if name == "monitor":
+        return configure(make_celery("monitor"), load())
+    raise AttributeError(name)
 
 
 @signals.before_task_publish.connect
@@ -78,7 +105,20 @@ def _carry_request_id(headers=None, **_kw):
         headers["request_id"] = current_request_id() or new_request_id()
 
 
+_started: dict[str, float] = {}
+
+
 @signals.task_prerun.connect
 def _bind_task_context(task_id=None, task=None, **_kw):
     request_id = getattr(task.request, "request_id", None) if task is not None else None
     bind_request(request_id or new_request_id(), task=getattr(task, "name", None), task_id=task_id)
+    if task_id:
+        _started[task_id] = time.perf_counter()
+
+
+@signals.task_postrun.connect
+def _log_task_done(task_id=None, state=None, **_kw):
+    """One JSON line per task run, carrying the request id of the request that caused it."""
+    started = _started.pop(task_id, None) if task_id else None
+    elapsed = round((time.perf_counter() - started) * 1000, 1) if started is not None else None
+    log.info("task_done", state=state, ms=elapsed)
