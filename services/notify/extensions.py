@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
+from celery.schedules import crontab
 from flask import Flask
 
 from shared.db import make_base
@@ -26,8 +27,20 @@ class NotifyService(Service):
 
         register(app, api)
 
+    def beat_schedule(self) -> dict[str, dict[str, Any]]:
+        return {
+            "notify.sweep": {"task": "notify.sweep", "schedule": timedelta(seconds=30)},
+            "notify.political_birthdays": {"task": "notify.political_birthdays",
+                                           "schedule": crontab(hour=7, minute=0)},
+        }
+
     def daily(self, day: date) -> dict[str, Any]:
-        return {}
+        """Political birthdays of ``day``: greetings and secretaries' lists, once however often run."""
+        from services.notify.birthdays import political_birthdays
+        from shared.db import utcnow
+
+        with self.db.session() as session:
+            return {"political_birthdays": political_birthdays(session, self.publish, day, utcnow())}
 
 
 service = NotifyService(Base)

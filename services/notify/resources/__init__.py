@@ -1,0 +1,1 @@
+"""Blueprints of the notify API, one module per resource."""
