@@ -11,10 +11,10 @@ from collections.abc import Mapping
 from typing import Any
 
 import structlog
-from flask import Flask, jsonify
+from flask import Flask, jsonify, request
 from werkzeug.exceptions import HTTPException
 
-from shared.i18n import field_message, text
+from shared.i18n import bilingual, field_message, text
 
 log = structlog.get_logger(__name__)
 
@@ -157,7 +157,32 @@ def handle_unexpected(error: BaseException):
     return response
 
 
+def _nul_paths(value: Any, path: str) -> list[str]:
+    if isinstance(value, str):
+        return [path or "_body"] if "\x00" in value else []
+    if isinstance(value, Mapping):
+        found = [f"{path}.{k}" if path else str(k) for k in value if "\x00" in str(k)]
+        for k, v in value.items():
+            found += _nul_paths(v, f"{path}.{k}" if path else str(k))
+        return found
+    if isinstance(value, list):
+        return [p for i, v in enumerate(value) for p in _nul_paths(v, f"{path}.{i}" if path else str(i))]
+    return []
+
+
+def reject_nul_characters() -> None:
+    """422 for NUL characters anywhere in the query or the JSON body: no database stores them as text
+    (PostgreSQL refuses them), so they are bad input, named by field, never a 500 further down."""
+    bad = [name for name, value in request.args.items(multi=True) if "\x00" in name + value]
+    if request.is_json:
+        bad += _nul_paths(request.get_json(silent=True), "")
+    if bad:
+        message = bilingual("不允许包含 NUL 字符", "NUL characters are not allowed")
+        raise ValidationFailed(errors={name: [message] for name in bad})
+
+
 def register_error_handlers(app: Flask) -> None:
+    app.before_request(reject_nul_characters)
     app.register_error_handler(ApiError, handle_api_error)
     app.register_error_handler(HTTPException, handle_http_exception)
     app.register_error_handler(Exception, handle_unexpected)

@@ -18,6 +18,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "not_found": ("资源不存在", "Not found"),
     "method_not_allowed": ("不支持该请求方法", "Method not allowed"),
     "conflict": ("与当前状态冲突", "Conflict with the current state"),
+    "dead_letter_replayed": ("该死信已于 {at} 重新发送", "This dead letter was already replayed at {at}"),
     "invalid_transition": (
         "当前状态为「{state}」，不能执行「{action}」；可执行的操作：{allowed}",
         "The current state is '{state}': '{action}' is not allowed; allowed: {allowed}",
@@ -46,6 +47,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # survey
     "ballot_used": ("该选票已使用，每张选票只能提交一次", "This ballot has already been used; it takes one submission"),
     "round_not_open": ("测评当前不在进行中（状态：{state}）", "The round is not open (state: {state})"),
+    "results_not_ready": ("测评结果尚未生成（状态：{state}）", "The results are not ready (state: {state})"),
     "service_unavailable": ("服务暂不可用", "Service unavailable"),
     # pledge: supervision (督诺)
     "comment_exists": ("该组织 {year} 年第 {quarter} 季度已有点评", "This org already has a comment for {year} Q{quarter}"),

@@ -27,7 +27,7 @@ def config(service: str, migrations_dir: Path, url: str) -> Config:
     return cfg
 
 
-def upgrade(service: str, migrations_dir: Path, url: str, revision: str = "head") -> None:
+def upgrade(service: str, migrations_dir: Path, url: str, revision: str = "heads") -> None:
     command.upgrade(config(service, migrations_dir, url), revision)
 
 

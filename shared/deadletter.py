@@ -1,0 +1,191 @@
+"""Dead letters: a task that failed for good is kept where people can see it and send it again.
+
+A task that raises after its retries (or a payload that can never be read) would otherwise vanish
+into a log line.  The ``task_failure`` signal, in the worker that ran it, writes one row per
+failed task id into its service's ``dead_letters`` table; ``GET /api/v1/dead-letters`` and
+``xianfeng dead-letters SERVICE`` list them; a replay sends the same task (same arguments) again
+and marks the row replayed.  Consumers are idempotent, so a replay after a partial effect is safe.
+"""
+
+from __future__ import annotations
+
+import traceback
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+import marshmallow as ma
+import structlog
+from celery import Celery, signals
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from sqlalchemy import JSON, Column, Integer, MetaData, String, Table, Text, select, update
+
+from shared.celery import queue_of
+from shared.db import Database, UTCDateTime
+from shared.errors import Conflict, NotFound
+from shared.logs import current_request_id
+from shared.pagination import PageArgsSchema, paginate
+
+log = structlog.get_logger(__name__)
+
+
+def define_table(metadata: MetaData) -> Table:
+    return Table(
+        "dead_letters",
+        metadata,
+        Column("id", String(36), primary_key=True),  # the failed task's id: one row however often it fails
+        Column("task", String(100), nullable=False),
+        Column("args", JSON, nullable=False),
+        Column("kwargs", JSON, nullable=False),
+        Column("error", Text, nullable=False),
+        Column("retries", Integer, nullable=False, default=0),
+        Column("request_id", String(64), nullable=True),
+        Column("failed_at", UTCDateTime(), nullable=False, index=True),
+        Column("replayed_at", UTCDateTime(), nullable=True),
+        Column("replay_task_id", String(36), nullable=True),
+    )
+
+
+class DeadLetters:
+    """One service's dead letters: record, list, replay."""
+
+    def __init__(self, db: Database, table: Table, celery: Celery) -> None:
+        self.db, self.table, self.celery = db, table, celery
+
+    def record(self, task_id: str, task: str, args: Any, kwargs: Any, error: BaseException | str,
+               retries: int = 0) -> None:
+        text_error = error if isinstance(error, str) else "".join(
+            traceback.format_exception_only(type(error), error)).strip()
+        t = self.table
+        with self.db.session() as session:
+            exists = session.execute(select(t.c.id).where(t.c.id == task_id)).first()
+            values = dict(task=task, args=list(args or []), kwargs=dict(kwargs or {}), error=text_error[:4000],
+                          retries=retries, request_id=current_request_id(), failed_at=datetime.now(UTC),
+                          replayed_at=None)
+            if exists:
+                session.execute(update(t).where(t.c.id == task_id).values(**values))
+            else:
+                session.execute(t.insert().values(id=task_id, **values))
+        log.error("dead_letter", task=task, task_id=task_id, error=text_error[:200])
+
+    def list(self, page: int = 1, page_size: int = 50, pending_only: bool = False) -> dict[str, Any]:
+        t = self.table
+        with self.db.session() as session:
+            stmt = select(t).order_by(t.c.failed_at.desc(), t.c.id)
+            if pending_only:
+                stmt = stmt.where(t.c.replayed_at.is_(None))
+            found = paginate(session, stmt, page, page_size, scalars=False)
+            return {**found, "items": [dict(r) for r in found["items"]]}
+
+    def replay(self, letter_id: str) -> dict[str, Any]:
+        """Send the task again with its arguments; 404 unknown, 409 already replayed."""
+        t = self.table
+        with self.db.session() as session:
+            row = session.execute(select(t).where(t.c.id == letter_id)).mappings().first()
+            if row is None:
+                raise NotFound()
+            if row["replayed_at"] is not None:
+                raise Conflict("dead_letter_replayed", at=row["replayed_at"].isoformat())
+            new_id = str(uuid.uuid4())
+            self.celery.send_task(row["task"], args=row["args"], kwargs=row["kwargs"], task_id=new_id,
+                                  queue=queue_of(row["task"]), retry=False)
+            session.execute(update(t).where(t.c.id == letter_id)
+                            .values(replayed_at=datetime.now(UTC), replay_task_id=new_id))
+            return {**dict(row), "replayed_at": datetime.now(UTC), "replay_task_id": new_id}
+
+
+def install_signal(find: Any) -> None:
+    """Connect ``task_failure`` once per process; ``find(app)`` returns the DeadLetters of that app or None."""
+
+    @signals.task_failure.connect(weak=False)
+    def _failed(sender=None, task_id=None, exception=None, args=None, kwargs=None, **_kw) -> None:
+        if sender is None or task_id is None:
+            return
+        letters = find(sender.app)
+        if letters is None:
+            return
+        try:
+            letters.record(task_id, sender.name, args, kwargs, exception,
+                           retries=getattr(sender.request, "retries", 0) or 0)
+        except Exception as exc:  # the database is down too: the log line is all we can leave
+            log.error("dead_letter_not_recorded", task=sender.name, task_id=task_id, error=str(exc)[:200])
+
+
+class DeadLetterSchema(ma.Schema):
+    id = ma.fields.String(required=True)
+    task = ma.fields.String(required=True)
+    args = ma.fields.Raw()
+    kwargs = ma.fields.Raw()
+    error = ma.fields.String(required=True)
+    retries = ma.fields.Integer()
+    request_id = ma.fields.String(allow_none=True)
+    failed_at = ma.fields.DateTime(required=True)
+    replayed_at = ma.fields.DateTime(allow_none=True)
+    replay_task_id = ma.fields.String(allow_none=True)
+
+
+class DeadLetterPageSchema(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(DeadLetterSchema), required=True)
+    total = ma.fields.Integer(required=True)
+    page = ma.fields.Integer(required=True)
+    page_size = ma.fields.Integer(required=True)
+
+
+class DeadLetterArgsSchema(PageArgsSchema):
+    pending = ma.fields.Boolean(load_default=False)
+
+
+def blueprint(letters: Any) -> Blueprint:
+    """``GET /api/v1/dead-letters`` (admin, system) and ``POST /api/v1/dead-letters/{id}/replay`` (admin).
+
+    ``letters`` is a callable returning the running service's :class:`DeadLetters`."""
+    from shared.auth import require
+
+    blp = Blueprint("dead_letters", __name__, url_prefix="/api/v1/dead-letters",
+                    description="死信 — tasks that failed for good, to inspect and replay")
+
+    @blp.route("")
+    class DeadLetterList(MethodView):
+        @blp.arguments(DeadLetterArgsSchema, location="query")
+        @blp.response(200, DeadLetterPageSchema)
+        def get(self, args):
+            """Tasks that failed for good, newest first (`?pending=1`: not yet replayed)"""
+            require("system")
+            return letters().list(args["page"], args["page_size"], args["pending"])
+
+    @blp.route("/<string:letter_id>/replay")
+    class DeadLetterReplay(MethodView):
+        @blp.response(202, DeadLetterSchema)
+        def post(self, letter_id):
+            """Send the task again with the same arguments"""
+            require()
+            return letters().replay(letter_id)
+
+    return blp
+
+
+def migration_upgrade(op) -> None:
+    """The ``dead_letters`` table as it was first released (each service's migration calls this)."""
+    import sqlalchemy as sa
+
+    op.create_table(
+        "dead_letters",
+        sa.Column("id", sa.String(36), nullable=False),
+        sa.Column("task", sa.String(100), nullable=False),
+        sa.Column("args", sa.JSON(), nullable=False),
+        sa.Column("kwargs", sa.JSON(), nullable=False),
+        sa.Column("error", sa.Text(), nullable=False),
+        sa.Column("retries", sa.Integer(), nullable=False),
+        sa.Column("request_id", sa.String(64), nullable=True),
+        sa.Column("failed_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("replayed_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("replay_task_id", sa.String(36), nullable=True),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_dead_letters")),
+    )
+    op.create_index(op.f("ix_dead_letters_failed_at"), "dead_letters", ["failed_at"])
+
+
+def migration_downgrade(op) -> None:
+    op.drop_index(op.f("ix_dead_letters_failed_at"), table_name="dead_letters")
+    op.drop_table("dead_letters")

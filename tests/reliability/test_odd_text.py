@@ -1,0 +1,42 @@
+"""Chinese and odd text round-trips or gets a clear 422, never a 500 (issue 8, #20)."""
+
+import pytest
+
+ODD = {
+    "emoji": "钢铁先锋 🔥💪🏭",
+    "rtl": "مرحبا שלום 党支部",
+    "combining": "Z̤͔ͧ̑̓ä͖̭̈̇lͮ̒ͫǫ̗",
+    "ideographic space": "转炉厂\u3000第一党支部",
+}
+
+
+@pytest.mark.parametrize("label", sorted(ODD))
+def test_odd_names_round_trip(label, pledge_client, auth_headers):
+    name = ODD[label]
+    resp = pledge_client.post("/api/v1/orgs", json={"name": name, "code": f"C-{len(name)}", "kind": "committee"},
+                              headers=auth_headers("admin"))
+    assert resp.status_code == 201, resp.json
+    got = pledge_client.get(f"/api/v1/orgs/{resp.json['id']}", headers=auth_headers("admin"))
+    assert got.json["name"] == name
+    assert name.encode() in got.data  # UTF-8 as is, not \\u-escaped
+
+
+@pytest.mark.parametrize("where", ["body", "key", "query"])
+def test_nul_characters_are_a_named_422(where, pledge_client, auth_headers):
+    body = {"name": "集团\x00党委", "code": "HG", "kind": "committee"}
+    url = "/api/v1/orgs"
+    if where == "key":
+        body = {"name": "集团党委", "code": "HG", "kind": "committee", "ev\x00il": 1}
+    if where == "query":
+        body, url = None, "/api/v1/orgs?q=%00"
+    resp = (pledge_client.post(url, json=body, headers=auth_headers("admin", lang="en")) if body
+            else pledge_client.get(url, headers=auth_headers("admin", lang="en")))
+    assert resp.status_code == 422, resp.json
+    assert resp.json["error"] == "validation_failed"
+    assert ["NUL characters are not allowed"] in resp.json["errors"].values()
+
+
+def test_a_10kb_title_is_refused_with_the_field_named(pledge_client, auth_headers):
+    resp = pledge_client.post("/api/v1/orgs", json={"name": "长" * 10_000, "code": "HG", "kind": "committee"},
+                              headers=auth_headers("admin"))
+    assert resp.status_code == 422 and "name" in resp.json["errors"]
