@@ -10,6 +10,7 @@ from datetime import date
 from pathlib import Path
 
 from shared import auth
+from shared.errors import ApiError
 from shared.logs import configure as configure_logs
 from shared.settings import Settings, SettingsError, load
 
@@ -111,6 +112,21 @@ def cmd_sync_directory(args) -> int:
     return 0
 
 
+def cmd_dead_letters(args) -> int:
+    settings = _settings()
+    svc = _services([args.service])[args.service]
+    _migrate_if_embedded(svc, settings)
+    letters = svc.start(settings).dead_letters
+    if args.replay:
+        done = letters.replay(args.replay)
+        print(json.dumps({"replayed": args.replay, "task_id": done["replay_task_id"]}))
+        return 0
+    for row in letters.list(1, args.limit, pending_only=args.pending)["items"]:
+        state = f"replayed {row['replayed_at']:%Y-%m-%d %H:%M}" if row["replayed_at"] else "pending"
+        print(f"{row['id']}  {row['failed_at']:%Y-%m-%d %H:%M:%S}  {row['task']}  {state}  {row['error'][:120]}")
+    return 0
+
+
 def cmd_run(args) -> int:
     from shared.embedded import EmbeddedBroker
     from shared.supervisor import Child, Supervisor, python_argv
@@ -174,6 +190,12 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("sync-directory", help="resend the full directory to survey and notify").set_defaults(
         func=cmd_sync_directory
     )
+    dl = sub.add_parser("dead-letters", help="list (or replay) tasks of a service that failed for good")
+    dl.add_argument("service")
+    dl.add_argument("--pending", action="store_true", help="only those not replayed yet")
+    dl.add_argument("--limit", type=int, default=50)
+    dl.add_argument("--replay", metavar="ID", help="send that task again with the same arguments")
+    dl.set_defaults(func=cmd_dead_letters)
     return p
 
 
@@ -185,6 +207,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.command != "token":
             Path(settings.data_dir).mkdir(parents=True, exist_ok=True)
         return int(args.func(args) or 0)
+    except ApiError as exc:
+        print(f"xianfeng: {exc.message()}", file=sys.stderr)
+        return 1
     except SettingsError as exc:
         print(f"xianfeng: {exc}", file=sys.stderr)
         return 2

@@ -2,12 +2,14 @@
 
 import pytest
 
+from shared import cli
 from shared.testing.processes import wait_for
 
 pytestmark = pytest.mark.e2e
 
 
-def test_a_poison_message_becomes_a_dead_letter_listed_and_replayable(live, workers, auth_headers):
+def test_a_poison_message_becomes_a_dead_letter_listed_and_replayable(live, workers, auth_headers, test_environ,
+                                                                     monkeypatch, capsys):
     survey = live("survey")
     workers("survey")
     # a payload no consumer can read: DirectoryChanged.orgs must be a list
@@ -24,6 +26,10 @@ def test_a_poison_message_becomes_a_dead_letter_listed_and_replayable(live, work
     assert letter["id"] == "poison-1" and letter["task"] == "survey.directory_changed"
     assert "expected a list" in letter["error"] and letter["kwargs"] == {"message": {"orgs": "not a list"}}
     assert letter["replayed_at"] is None
+    for name, value in test_environ.items():
+        monkeypatch.setenv(name, value)
+    assert cli.main(["dead-letters", "survey", "--pending"]) == 0
+    assert "poison-1" in capsys.readouterr().out
 
     assert client.get("/api/v1/dead-letters", headers=auth_headers("member", sub=1)).status_code == 403
     assert client.get("/api/v1/dead-letters").status_code == 401
