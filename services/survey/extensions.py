@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from flask import Flask
 
@@ -12,6 +13,7 @@ from shared.service import Service
 from shared.web import Api
 
 Base = make_base()
+LOCAL = ZoneInfo("Asia/Shanghai")
 
 
 class SurveyService(Service):
@@ -26,8 +28,26 @@ class SurveyService(Service):
 
         register(app, api)
 
+    def beat_schedule(self) -> dict[str, dict[str, Any]]:
+        return {
+            "survey.close_due": {"task": "survey.close_due", "schedule": 60.0},
+            "survey.remind_due": {"task": "survey.remind_due", "schedule": 300.0},
+            "survey.requeue_stale": {"task": "survey.requeue_stale", "schedule": timedelta(hours=1)},
+        }
+
     def daily(self, day: date) -> dict[str, Any]:
-        return {}
+        """As the scheduler would by the end of ``day``: close due rounds, send due reminders, aggregate."""
+        from services.survey import aggregation, rounds
+        from services.survey.models import Round
+
+        end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=LOCAL)
+        with self.db.session() as session:
+            closed = rounds.close_due(session, end)
+            reminded = rounds.remind_due(session, end)
+            pending = session.scalars(Round.__table__.select().with_only_columns(Round.id)
+                                      .where(Round.state.in_(("closed", "aggregating")))).all()
+        aggregated = [rid for rid in pending if aggregation.run_inline(self.db, rid, end)]
+        return {"closed": closed, "reminded": reminded, "aggregated": aggregated}
 
 
 service = SurveyService(Base)

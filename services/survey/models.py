@@ -1,8 +1,154 @@
-"""Tables of the survey service."""
+"""Tables of the survey service.
+
+Anonymity is a property of these tables: ``ballots`` knows who was invited and whether the ballot
+was used (for reminders and response rates) but not when; ``answers`` knows what was answered but
+not by whom — no ballot id, no person id, no timestamp, a random row id.
+"""
 
 from __future__ import annotations
 
+from datetime import datetime
+
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
 from services.survey.extensions import Base
+from shared.db import utcnow
 from shared.directory import define_tables
 
 directory = define_tables(Base.metadata)
+
+
+class PledgeCopy(Base):
+    """The pledges the pledge service publishes (``PledgesChanged``): what a 评诺 round evaluates."""
+
+    __tablename__ = "survey_pledges"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    title: Mapped[str] = mapped_column(String(300))
+    pledger_type: Mapped[str] = mapped_column(String(16))  # org | person
+    pledger_id: Mapped[int] = mapped_column(Integer)
+    org_id: Mapped[int] = mapped_column(Integer, index=True)
+    state: Mapped[str] = mapped_column(String(16))
+    version: Mapped[int] = mapped_column(Integer)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Round(Base):
+    """A 三测评 (``three_way``) or 评诺 (``pledge_evaluation``) round over an org subtree."""
+
+    __tablename__ = "survey_rounds"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    title: Mapped[str] = mapped_column(String(200))
+    root_org_id: Mapped[int] = mapped_column(Integer)
+    root_path: Mapped[str] = mapped_column(String(512))
+    closes_at: Mapped[datetime]
+    state: Mapped[str] = mapped_column(String(16), default="draft", index=True)
+    settings: Mapped[dict] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    opened_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]
+    reminded_at: Mapped[datetime | None]
+    aggregation_started_at: Mapped[datetime | None]
+    results_at: Mapped[datetime | None]
+
+
+class RoundTarget(Base):
+    """Who or what is rated in a round, fixed when it opens; ``org_id`` is the org it is ranked in."""
+
+    __tablename__ = "survey_round_targets"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("survey_rounds.id"))
+    target_type: Mapped[str] = mapped_column(String(16))  # person | branch | committee | pledge
+    target_id: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(300))
+    org_id: Mapped[int] = mapped_column(Integer)
+    org_path: Mapped[str] = mapped_column(String(512))
+
+    __table_args__ = (
+        UniqueConstraint("round_id", "target_type", "target_id"),
+        Index("ix_survey_round_targets_round_id_org_path", "round_id", "org_path"),
+    )
+
+
+class Ballot(Base):
+    """One rater's ballot: the token is never stored, only its SHA-256 (and a reminder token's)."""
+
+    __tablename__ = "survey_ballots"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("survey_rounds.id"))
+    person_id: Mapped[int] = mapped_column(Integer)
+    org_id: Mapped[int] = mapped_column(Integer)
+    org_path: Mapped[str] = mapped_column(String(512))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    reminder_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    used: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    __table_args__ = (
+        UniqueConstraint("round_id", "person_id"),
+        Index("ix_survey_ballots_round_id_org_id", "round_id", "org_id"),
+    )
+
+
+class BallotTarget(Base):
+    """A target on a ballot and the rater's relation to it (评诺 part: self | peer | masses)."""
+
+    __tablename__ = "survey_ballot_targets"
+
+    ballot_id: Mapped[int] = mapped_column(ForeignKey("survey_ballots.id"), primary_key=True)
+    target_ref: Mapped[int] = mapped_column(ForeignKey("survey_round_targets.id"), primary_key=True)
+    part: Mapped[str | None] = mapped_column(String(8))
+
+
+class Answer(Base):
+    """One score: no ballot, no person, no time — only what was rated and how."""
+
+    __tablename__ = "survey_answers"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)  # uuid4 hex: random, not sequential
+    round_id: Mapped[int] = mapped_column(ForeignKey("survey_rounds.id"))
+    target_ref: Mapped[int] = mapped_column(ForeignKey("survey_round_targets.id"))
+    dimension: Mapped[str] = mapped_column(String(32))
+    part: Mapped[str | None] = mapped_column(String(8))
+    score: Mapped[int] = mapped_column(Integer)
+
+    __table_args__ = (Index("ix_survey_answers_round_id_target_ref", "round_id", "target_ref"),)
+
+
+class Result(Base):
+    """A target's result; ``ratings``/``rating_sum`` feed the org summaries and are never published."""
+
+    __tablename__ = "survey_results"
+
+    round_id: Mapped[int] = mapped_column(ForeignKey("survey_rounds.id"), primary_key=True)
+    target_ref: Mapped[int] = mapped_column(ForeignKey("survey_round_targets.id"), primary_key=True)
+    n: Mapped[int] = mapped_column(Integer)
+    ratings: Mapped[int] = mapped_column(Integer)
+    rating_sum: Mapped[float] = mapped_column(Float)
+    dimensions: Mapped[dict] = mapped_column(JSON)
+    parts: Mapped[dict | None] = mapped_column(JSON)
+    score: Mapped[float | None] = mapped_column(Float)
+    grade: Mapped[str | None] = mapped_column(String(16))
+    rank_in_org: Mapped[int | None] = mapped_column(Integer)
+    rank_in_round: Mapped[int | None] = mapped_column(Integer)
+    suppressed: Mapped[bool] = mapped_column(Boolean, default=False)
+    suppression: Mapped[str | None] = mapped_column(String(16))  # min_group | complementary
+
+
+class OrgSummary(Base):
+    """Pooled figures of one org's targets of one type (a parent total, hence complementary suppression)."""
+
+    __tablename__ = "survey_org_summaries"
+
+    round_id: Mapped[int] = mapped_column(ForeignKey("survey_rounds.id"), primary_key=True)
+    org_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    target_type: Mapped[str] = mapped_column(String(16), primary_key=True)
+    org_path: Mapped[str] = mapped_column(String(512))
+    targets: Mapped[int] = mapped_column(Integer)
+    ratings: Mapped[int] = mapped_column(Integer)
+    score: Mapped[float | None] = mapped_column(Float)
+    suppressed: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -1,9 +1,77 @@
-"""Celery tasks of the survey service (queue ``survey``)."""
+"""Celery tasks of the survey service (queue ``survey``): thin wrappers around the use cases.
+
+Aggregation is a chord: ``aggregate_round`` cuts the round into target ranges, one
+``aggregate_chunk`` per range runs in parallel, ``finish_round`` ranks and publishes.
+"""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from celery import chord
+
+from services.survey import aggregation, pledges, rounds
 from services.survey.extensions import service
+from services.survey.messages import AggregateRound
 from services.survey.models import directory
+from shared.db import utcnow
 from shared.directory import register_consumer
+from shared.messages import PledgesChanged
 
 directory_changed = register_consumer(service, directory)
+celery = service.celery
+
+
+@celery.task(name="survey.pledges_changed", ignore_result=True)
+def pledges_changed(message: dict) -> dict[str, int]:
+    event = PledgesChanged.from_payload(message)
+    with service.db.session() as session:
+        return pledges.apply(session, event)
+
+
+@celery.task(name="survey.aggregate_round", ignore_result=True)
+def aggregate_round(message: dict) -> int:
+    """Start the chord; a round whose results are ready is left alone unless ``rerun`` asks again."""
+    event = AggregateRound.from_payload(message)
+    with service.db.session() as session:
+        round_ = rounds.get_round(session, event.round_id)
+        if round_.state == "results_ready" and not event.rerun:
+            return 0
+        ranges = aggregation.start(session, event.round_id, utcnow())
+    header = [aggregate_chunk.si(event.round_id, low, high) for low, high in ranges]
+    if header:
+        chord(header)(finish_round.si(event.round_id))
+    else:
+        finish_round.delay(event.round_id)
+    return len(ranges)
+
+
+@celery.task(name="survey.aggregate_chunk")
+def aggregate_chunk(round_id: int, low: int, high: int) -> int:
+    with service.db.session() as session:
+        return aggregation.compute_chunk(session, round_id, low, high)
+
+
+@celery.task(name="survey.finish_round")
+def finish_round(round_id: int) -> bool:
+    with service.db.session() as session:
+        return aggregation.finish(session, round_id, utcnow())
+
+
+@celery.task(name="survey.close_due", ignore_result=True)
+def close_due() -> list[int]:
+    with service.db.session() as session:
+        return rounds.close_due(session, utcnow())
+
+
+@celery.task(name="survey.remind_due", ignore_result=True)
+def remind_due() -> dict[int, int]:
+    with service.db.session() as session:
+        return rounds.remind_due(session, utcnow())
+
+
+@celery.task(name="survey.requeue_stale", ignore_result=True)
+def requeue_stale() -> list[int]:
+    """Closed rounds whose aggregation never finished (lost message, crashed worker): ask again."""
+    with service.db.session() as session:
+        return rounds.requeue_stale(session, utcnow(), timedelta(hours=1))

@@ -1,0 +1,162 @@
+"""The overnight work: from anonymous answers to results, as steps a Celery chord can run.
+
+``start`` → ``compute_chunk`` for each range of targets (in parallel) → ``finish`` (ranks, grades,
+complementary suppression, org summaries, results_ready, messages).  The database does the counting
+(one GROUP BY per chunk); Python only sees a few statistics per target.  Every step can run again:
+a chunk upserts every target of its range, ``finish`` on a ready round does nothing.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from services.survey.domain.lifecycle import transition
+from services.survey.domain.scoring import Cell, Stat, competition_ranks, complementary_suppression, score_target
+from services.survey.models import Answer, OrgSummary, Result, Round, RoundTarget
+from services.survey.publishing import publish_results
+from services.survey.rounds import get_round
+
+
+def start(session: Session, round_id: int, now: datetime) -> list[tuple[int, int]]:
+    """Move the round to ``aggregating`` and cut its targets into id ranges."""
+    round_ = get_round(session, round_id, lock=True)
+    round_.state = transition(round_.state, "aggregate")
+    round_.aggregation_started_at = now
+    return chunks(session, round_)
+
+
+def chunks(session: Session, round_: Round) -> list[tuple[int, int]]:
+    ids = session.scalars(select(RoundTarget.id).where(RoundTarget.round_id == round_.id)
+                          .order_by(RoundTarget.id)).all()
+    size = round_.settings["aggregation_chunk"]
+    return [(ids[i], ids[min(i + size, len(ids)) - 1]) for i in range(0, len(ids), size)]
+
+
+def chunk_stats(session: Session, round_id: int, low: int, high: int) -> dict[int, list[Stat]]:
+    """count, sum, min, max per (target, dimension, part): one GROUP BY in the database."""
+    a = Answer
+    rows = session.execute(
+        select(a.target_ref, a.dimension, a.part, func.count(), func.sum(a.score), func.min(a.score),
+               func.max(a.score))
+        .where(a.round_id == round_id, a.target_ref.between(low, high))
+        .group_by(a.target_ref, a.dimension, a.part)
+    ).all()
+    stats: dict[int, list[Stat]] = defaultdict(list)
+    for ref, dimension, part, count, total, lo, hi in rows:
+        stats[ref].append(Stat(dimension, part, count, float(total), float(lo), float(hi)))
+    return stats
+
+
+def compute_chunk(session: Session, round_id: int, low: int, high: int) -> int:
+    """Score every target with an id in [low, high]; returns how many."""
+    round_ = get_round(session, round_id)
+    stats = chunk_stats(session, round_id, low, high)
+    targets = session.execute(select(RoundTarget.id, RoundTarget.target_type).where(
+        RoundTarget.round_id == round_id, RoundTarget.id.between(low, high))).all()
+    rows = []
+    for ref, target_type in targets:
+        s = score_target(target_type, stats.get(ref, []), round_.settings)
+        rows.append({"round_id": round_id, "target_ref": ref, "n": s.n, "ratings": s.ratings,
+                     "rating_sum": s.rating_sum, "dimensions": s.dimensions, "parts": s.parts, "score": s.score,
+                     "grade": s.grade, "rank_in_org": None, "rank_in_round": None, "suppressed": s.suppressed,
+                     "suppression": "min_group" if s.suppressed else None})
+    _upsert_results(session, rows)
+    return len(rows)
+
+
+def _upsert_results(session: Session, rows: list[dict]) -> None:
+    if not rows:
+        return
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    for start_at in range(0, len(rows), 1000):
+        stmt = insert(Result).values(rows[start_at:start_at + 1000])
+        columns = {c: stmt.excluded[c] for c in rows[0] if c not in ("round_id", "target_ref")}
+        session.execute(stmt.on_conflict_do_update(index_elements=["round_id", "target_ref"], set_=columns))
+
+
+def finish(session: Session, round_id: int, now: datetime) -> bool:
+    """Ranks, complementary suppression, summaries, ``results_ready``; False if it was already done."""
+    round_ = get_round(session, round_id, lock=True)
+    if round_.state == "results_ready":
+        return False
+    next_state = transition(round_.state, "publish_results")
+    rows = session.execute(
+        select(Result.target_ref, Result.n, Result.ratings, Result.rating_sum, Result.score, Result.suppression,
+               RoundTarget.target_type, RoundTarget.org_id, RoundTarget.org_path)
+        .join(RoundTarget, RoundTarget.id == Result.target_ref).where(Result.round_id == round_id)
+    ).all()
+    groups: dict[tuple[int, str], list] = defaultdict(list)
+    for row in rows:
+        groups[(row.org_id, row.target_type)].append(row)
+    hidden, withheld = _complementary(groups, round_.settings["min_group"])
+    if hidden:
+        session.execute(update(Result).where(Result.round_id == round_id, Result.target_ref.in_(hidden)).values(
+            suppressed=True, suppression="complementary", score=None, grade=None, dimensions={}, parts=None))
+    _rank(session, round_id, [r for r in rows if r.score is not None and r.target_ref not in hidden], groups)
+    _summaries(session, round_, groups, withheld)
+    round_.state, round_.results_at = next_state, now
+    publish_results(session, round_)
+    return True
+
+
+def _complementary(groups: dict, min_group: int) -> tuple[set[int], set[tuple[int, str]]]:
+    hidden: set[int] = set()
+    withheld: set[tuple[int, str]] = set()
+    for key, members in groups.items():
+        cells = [Cell(r.target_ref, r.n, r.suppression == "min_group") for r in members]
+        extra, withhold = complementary_suppression(cells, min_group)
+        hidden |= extra
+        if withhold:
+            withheld.add(key)
+    return hidden, withheld
+
+
+def _rank(session: Session, round_id: int, scored: list, groups: dict) -> None:
+    in_round: dict[str, list] = defaultdict(list)
+    in_org: dict[tuple[int, str], list] = defaultdict(list)
+    for r in scored:
+        in_round[r.target_type].append((r.target_ref, r.score))
+        in_org[(r.org_id, r.target_type)].append((r.target_ref, r.score))
+    ranks = {ref: {"rank_in_round": rank} for items in in_round.values()
+             for ref, rank in competition_ranks(items).items()}
+    for items in in_org.values():
+        for ref, rank in competition_ranks(items).items():
+            ranks[ref]["rank_in_org"] = rank
+    session.execute(update(Result).where(Result.round_id == round_id).values(rank_in_org=None, rank_in_round=None))
+    if ranks:
+        session.execute(update(Result), [{"round_id": round_id, "target_ref": ref, **values}
+                                         for ref, values in ranks.items()])
+
+
+def _summaries(session: Session, round_: Round, groups: dict, withheld: set) -> None:
+    session.execute(delete(OrgSummary).where(OrgSummary.round_id == round_.id))
+    rows = []
+    for (org_id, target_type), members in sorted(groups.items()):
+        ratings = sum(r.ratings for r in members)
+        pooled = sum(r.rating_sum for r in members) / ratings if ratings else None
+        suppressed = (org_id, target_type) in withheld or pooled is None
+        rows.append({"round_id": round_.id, "org_id": org_id, "target_type": target_type,
+                     "org_path": members[0].org_path, "targets": len(members), "ratings": ratings,
+                     "score": None if suppressed else pooled * 100.0 / round_.settings["scale_max"],
+                     "suppressed": suppressed})
+    if rows:
+        session.execute(OrgSummary.__table__.insert(), rows)
+
+
+def run_inline(db, round_id: int, now: datetime, rerun: bool = False) -> bool:
+    """The whole workflow in this process, step by step (the CLI's nightly run, tests, benchmarks)."""
+    with db.session() as session:
+        if get_round(session, round_id).state == "results_ready" and not rerun:
+            return False
+        ranges = start(session, round_id, now)
+    for low, high in ranges:
+        with db.session() as session:
+            compute_chunk(session, round_id, low, high)
+    with db.session() as session:
+        return finish(session, round_id, now)

@@ -1,0 +1,80 @@
+"""Evaluation rules of DOMAIN.md: dimensions, round settings and their defaults, grades.
+
+Every rule is a setting of the round; :data:`DEFAULT_SETTINGS` holds the defaults of DOMAIN.md.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+KINDS = ("three_way", "pledge_evaluation")
+TARGET_TYPES = ("person", "branch", "committee", "pledge")
+PARTS = ("self", "peer", "masses")
+
+# target type → (dimension key, Chinese label) in ballot order
+DIMENSIONS: dict[str, tuple[tuple[str, str], ...]] = {
+    "person": (("awareness", "思想觉悟"), ("skill", "操作技能"), ("performance", "岗位业绩"),
+               ("solidarity", "团结文明")),
+    "branch": (("close_members", "贴近党员"), ("close_production", "贴近生产"), ("close_service", "贴近服务")),
+    "committee": (("rally_members", "凝聚党员"), ("rally_employees", "凝聚员工"), ("rally_enterprise", "凝聚企业")),
+    "pledge": (("fulfilment", "践诺情况"),),
+}
+TARGET_TYPE_LABELS = {"person": "党员（四强）", "branch": "支部（三贴近）", "committee": "党委（三凝聚）",
+                      "pledge": "承诺（评诺）"}
+SCALE_LABELS_5 = {5: "很好", 4: "较好", 3: "一般", 2: "较差", 1: "差"}
+
+# roles (as the directory carries them) that make a person one of a branch's committee
+COMMITTEE_ROLES = frozenset({"secretary", "deputy_secretary", "committee_member", "书记", "副书记", "委员"})
+SECRETARY_ROLES = frozenset({"secretary", "书记"})
+
+DEFAULT_SETTINGS: dict[str, Any] = {
+    "scale_max": 5,  # scores 1..scale_max
+    "trim_min": 5,  # with at least this many ratings, drop one highest and one lowest
+    "min_group": 3,  # fewer raters: no published score
+    "weights": {"self": 0.2, "peer": 0.3, "masses": 0.5},  # 评诺 parts
+    "grades": [{"grade": "优秀", "min": 90.0}, {"grade": "合格", "min": 75.0}, {"grade": "基本合格", "min": 60.0}],
+    "fail_grade": "不合格",
+    "committee_raters": "committee",  # committee (secretary and committee members) | secretary
+    "allow_partial": True,  # a ballot may leave targets or dimensions unanswered
+    "reminder_hours": 24,  # reminder this long before closes_at
+    "invite_chunk": 500,  # invitations per notify message
+    "aggregation_chunk": 2000,  # targets per aggregation task
+}
+
+
+def round_settings(given: dict[str, Any] | None) -> dict[str, Any]:
+    """The defaults overlaid with what the round's creator set (weights merge key by key)."""
+    merged = copy.deepcopy(DEFAULT_SETTINGS)
+    for key, value in (given or {}).items():
+        if key == "weights":
+            merged["weights"].update(value)
+        else:
+            merged[key] = value
+    merged["grades"] = sorted(merged["grades"], key=lambda g: -g["min"])
+    return merged
+
+
+def dimension_keys(target_type: str) -> list[str]:
+    return [key for key, _ in DIMENSIONS[target_type]]
+
+
+def dimension_labels() -> list[dict[str, str]]:
+    seen: dict[str, str] = {}
+    for dims in DIMENSIONS.values():
+        seen.update(dims)
+    return [{"key": k, "label": v} for k, v in seen.items()]
+
+
+def scale(settings: dict[str, Any]) -> dict[str, Any]:
+    top = settings["scale_max"]
+    labels = {str(v): SCALE_LABELS_5.get(v, str(v)) if top == 5 else str(v) for v in range(top, 0, -1)}
+    return {"min": 1, "max": top, "labels": labels}
+
+
+def grade(score: float, settings: dict[str, Any]) -> str:
+    """Grade bands are inclusive lower bounds (优秀 ≥ 90, 合格 ≥ 75, 基本合格 ≥ 60, else 不合格)."""
+    for band in settings["grades"]:
+        if score >= band["min"]:
+            return band["grade"]
+    return settings["fail_grade"]

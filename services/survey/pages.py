@@ -1,0 +1,123 @@
+"""Server-rendered pages: the ballot for a phone (``/b/<token>``, no JavaScript) and the results page.
+
+The ballot shows one target per screen.  Answers given on earlier screens travel in hidden fields of
+the form — nothing is kept on the server until the final submission, which is the same use case as
+``POST /api/v1/ballots/<token>``.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, request
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from services.survey import ballots, results
+from services.survey.domain.rules import dimension_labels
+from services.survey.extensions import service
+from services.survey.issuing import local_time
+from shared.auth import require
+from shared.errors import ApiError, Conflict, NotFound, ValidationFailed
+
+templates = Environment(loader=PackageLoader("services.survey", "templates"), autoescape=select_autoescape())
+pages = Blueprint("survey_pages", __name__)
+
+MESSAGES = {
+    "thanks": ("感谢参与", "您的评价已提交。答卷不与您的身份关联，任何人都无法查看您的作答。", 200),
+    "used": ("选票已使用", "这张选票已经提交过，每张选票只能提交一次。", 409),
+    "closed": ("测评已结束", "本轮测评已截止或尚未开始，无法再提交。", 409),
+    "unknown": ("链接无效", "未找到这张选票，请检查链接是否完整。", 404),
+}
+
+
+def render(name: str, status: int = 200, **context) -> Response:
+    html = templates.get_template(name).render(**context)
+    return Response(html, status=status, mimetype="text/html")
+
+
+def message(kind: str) -> Response:
+    title, text, status = MESSAGES[kind]
+    return render("message.html", status, title=title, text=text)
+
+
+def failure(error: ApiError) -> Response:
+    if isinstance(error, NotFound):
+        return message("unknown")
+    if isinstance(error, Conflict) and error.key == "ballot_used":
+        return message("used")
+    return message("closed")
+
+
+def _answers(form) -> dict[tuple[int, str], int]:
+    got: dict[tuple[int, str], int] = {}
+    for name, value in form.items():
+        parts = name.split("-", 2)
+        if len(parts) == 3 and parts[0] == "a" and parts[1].isdigit() and value.isdigit():
+            got[(int(parts[1]), parts[2])] = int(value)
+    return got
+
+
+def _screen(token: str, ballot: dict, step: int, answers: dict, error: str | None = None) -> Response:
+    labels = {d["key"]: d["label"] for d in dimension_labels()}
+    scale = [(int(v), text) for v, text in ballot["scale"]["labels"].items()]
+    carried = [(f"a-{i}-{d}", v) for (i, d), v in sorted(answers.items()) if i != step]
+    return render("ballot.html", 422 if error else 200, ballot=ballot, step=step, target=ballot["targets"][step],
+                  answers=answers, carried=carried, labels=labels, scale=scale, error=error,
+                  closes=local_time(ballot["closes_at"]), action=f"/b/{token}", title=ballot["title"])
+
+
+@pages.get("/b/<token>")
+def ballot_page(token: str):
+    try:
+        with service.db.session() as session:
+            ballot = ballots.read(session, token)
+    except ApiError as error:
+        return failure(error)
+    return _screen(token, ballot, 0, {})
+
+
+@pages.post("/b/<token>")
+def ballot_form(token: str):
+    try:
+        with service.db.session() as session:
+            ballot = ballots.read(session, token)
+    except ApiError as error:
+        return failure(error)
+    count = len(ballot["targets"])
+    raw_step = request.form.get("step", "0")
+    step = min(int(raw_step), count - 1) if raw_step.isdigit() else 0
+    answers = {k: v for k, v in _answers(request.form).items() if k[0] < count}
+    go = request.form.get("go", "next")
+    if go == "prev":
+        return _screen(token, ballot, max(step - 1, 0), answers)
+    missing = [d for d in ballot["targets"][step]["dimensions"] if (step, d) not in answers]
+    if missing and not ballot["allow_partial"]:
+        return _screen(token, ballot, step, answers, error="请为每一项选择评价后继续。")
+    if go != "submit" or step + 1 < count:
+        return _screen(token, ballot, min(step + 1, count - 1), answers)
+    return _submit(token, ballot, answers)
+
+
+def _submit(token: str, ballot: dict, answers: dict) -> Response:
+    targets = ballot["targets"]
+    payload = [{"target_type": targets[i]["target_type"], "target_id": targets[i]["target_id"], "dimension": d,
+                "score": v} for (i, d), v in sorted(answers.items())]
+    if not payload:
+        return _screen(token, ballot, len(targets) - 1, answers, error="请至少评价一项后再提交。")
+    try:
+        with service.db.session() as session:
+            ballots.submit(session, token, payload)
+    except ValidationFailed:
+        return _screen(token, ballot, len(targets) - 1, answers, error="提交的内容有误，请检查后重试。")
+    except ApiError as error:
+        return failure(error)
+    return message("thanks")
+
+
+@pages.get("/results/<int:round_id>")
+def results_page(round_id: int):
+    """The results of a round with one chart per org (caller's scope; Bearer token)."""
+    principal = require("admin", "org_admin", "system")
+    with service.db.session() as session:
+        round_, items = results.all_results(session, principal, round_id, {})
+        scope = results.readable_round(session, principal, round_id)[1]
+        org_charts = results.org_charts(session, round_.id, items, scope)
+    return render("results.html", round=round_, items=items, charts=org_charts, title=round_.title)
