@@ -68,13 +68,23 @@ def mint(secret: str, *, roles: Iterable[str], sub: str | None = None, org: int 
     return jwt.encode(claims, secret, algorithm=ALGORITHM)
 
 
-def decode(secret: str, token: str) -> Principal:
-    try:
-        claims = jwt.decode(token, secret, algorithms=[ALGORITHM], options={"require": ["exp", "roles"]})
-    except jwt.ExpiredSignatureError as exc:
-        raise Unauthorized("token_expired") from exc
-    except jwt.PyJWTError as exc:
-        raise Unauthorized() from exc
+def _claims(secret: str, token: str, previous: Iterable[str]) -> dict:
+    """The verified claims; a token signed with a key being rotated out (``previous``) still passes."""
+    for key in (secret, *previous):
+        try:
+            return jwt.decode(token, key, algorithms=[ALGORITHM], options={"require": ["exp", "roles"]})
+        except jwt.InvalidSignatureError:
+            continue
+        except jwt.ExpiredSignatureError as exc:
+            raise Unauthorized("token_expired") from exc
+        except jwt.PyJWTError as exc:
+            raise Unauthorized() from exc
+    raise Unauthorized()
+
+
+def decode(secret: str, token: str, previous: Iterable[str] = ()) -> Principal:
+    """The principal of a token signed with ``secret`` (or, during a key rotation, one of ``previous``)."""
+    claims = _claims(secret, token, [k for k in previous if k])
     roles = claims.get("roles")
     if not isinstance(roles, list) or not roles or any(r not in ROLES for r in roles):
         raise Unauthorized()
@@ -97,7 +107,9 @@ def current_principal(optional: bool = False) -> Principal | None:
         if optional:
             return None
         raise Unauthorized()
-    g.principal = decode(current_app.config["SECRET_KEY"], token.strip())
+    settings = current_app.config.get("XIANFENG_SETTINGS")
+    previous = (settings.secret_key_previous,) if settings is not None else ()
+    g.principal = decode(current_app.config["SECRET_KEY"], token.strip(), previous)
     return g.principal
 
 

@@ -34,6 +34,8 @@ class Settings:
     env: str = "development"
     data_dir: Path = Path("var")
     secret_key: str = DEFAULT_SECRET
+    # the key being rotated out: tokens it signed are still accepted (verification only), never minted
+    secret_key_previous: str = ""
     broker_url: str = ""
     result_backend: str = ""
     broker_key_prefix: str = ""  # kombu global_keyprefix: several deployments on one Redis
@@ -55,6 +57,7 @@ class Settings:
     smtp_sender: str = "xianfeng@localhost"
     smtp_starttls: bool = False
     webhook_allow: str = ""
+    metrics_port: int = 0  # a Celery worker serves its own /metrics on this port (0: off; web uses its port)
     services: Mapping[str, ServiceSettings] = field(default_factory=dict)
 
     @property
@@ -82,6 +85,12 @@ class Settings:
             raise SettingsError("XIANFENG_SECRET_KEY is the default secret: refusing to start in production")
         if self.production and len(self.secret_key) < 32:
             raise SettingsError("XIANFENG_SECRET_KEY must be at least 32 characters in production")
+        if self.secret_key_previous and self.secret_key_previous == self.secret_key:
+            raise SettingsError("XIANFENG_SECRET_KEY_PREVIOUS equals XIANFENG_SECRET_KEY: rotation needs a new key")
+        if self.production and self.secret_key_previous and (
+            self.secret_key_previous == DEFAULT_SECRET or len(self.secret_key_previous) < 32
+        ):
+            raise SettingsError("XIANFENG_SECRET_KEY_PREVIOUS must be a real key (32+ characters) in production")
 
 
 def _coerce(raw: str, kind: type) -> object:

@@ -7,7 +7,8 @@ returned ``Api``.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 import marshmallow as ma
 import structlog
@@ -15,7 +16,7 @@ from flask import Flask, Response, g, jsonify, request
 from flask_smorest import Api as SmorestApi
 from flask_smorest import Blueprint
 
-from shared import errors
+from shared import errors, metrics
 from shared.logs import bind_request, new_request_id
 from shared.settings import Settings
 
@@ -54,7 +55,9 @@ def create_app(
     title: str,
     description: str,
     ready_checks: dict[str, Callable[[], None]],
+    metrics_collectors: Iterable[Any] = (),
 ) -> tuple[Flask, Api]:
+    """The app with health, request ids and ``GET /metrics`` (``metrics_collectors`` add scrape-time gauges)."""
     settings.check()
     app = Flask(f"xianfeng.{service}")
     app.config.update(
@@ -81,6 +84,7 @@ def create_app(
     app.json.sort_keys = False
     api = Api(app)
     _request_ids(app, service)
+    metrics.init_app(app, service, settings, metrics_collectors)
     api.register_blueprint(health_blueprint(service, ready_checks))
     return app, api
 
