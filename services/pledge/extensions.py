@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from celery.schedules import crontab
 from flask import Flask
 
 from shared.db import make_base
@@ -23,13 +24,26 @@ class PledgeService(Service):
 
     def register_api(self, app: Flask, api: Api) -> None:
         from services.pledge.api import register
-        from services.pledge.supervision_api import register as register_supervision
 
         register(app, api)
-        register_supervision(api)
+
+    def beat_schedule(self) -> dict[str, dict[str, Any]]:
+        return {"pledge.daily": {"task": "pledge.daily", "schedule": crontab(hour=1, minute=5)}}
 
     def daily(self, day: date) -> dict[str, Any]:
-        return {}
+        from services.pledge.reminders import run_daily
+
+        return run_daily(day)
+
+    def seed_demo(self) -> dict[str, Any]:
+        from services.pledge.seed import seed_demo
+
+        return seed_demo()
+
+    def sync_directory(self) -> dict[str, Any]:
+        from services.pledge.directory import sync_directory
+
+        return sync_directory()
 
 
 service = PledgeService(Base)

@@ -63,9 +63,11 @@ class ImportJob(Base):
     total: Mapped[int] = mapped_column(Integer, default=0)
     created_orgs: Mapped[int] = mapped_column(Integer, default=0)
     created_people: Mapped[int] = mapped_column(Integer, default=0)
-    errors: Mapped[list] = mapped_column(JSON, default=list)
+    errors: Mapped[list] = mapped_column(JSON, default=list)  # the first MAX_ERRORS row errors
+    error_count: Mapped[int] = mapped_column(Integer, default=0)
     message: Mapped[str | None] = mapped_column(Text)
     created_by: Mapped[str | None] = mapped_column(String(64))
+    scope_org_id: Mapped[int | None] = mapped_column(Integer)  # an org admin's import stays in their subtree
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     finished_at: Mapped[datetime | None]
 
@@ -138,6 +140,7 @@ class Pledge(Base):
 
     __table_args__ = (
         Index("ix_pledges_ledger", "on_ledger", "org_path", "due_on", "id"),
+        Index("ix_pledges_ledger_due", "on_ledger", "due_on", "id"),
         Index("ix_pledges_org_path", "org_path", "id"),
         Index("ix_pledges_pledger", "pledger_type", "pledger_id"),
         Index("ix_pledges_state_due_on", "state", "due_on"),

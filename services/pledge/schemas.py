@@ -1,8 +1,9 @@
-"""Request and response schemas of the pledge service."""
+"""Request and response schemas of the directory: orgs, people, import jobs."""
 
 from __future__ import annotations
 
 import marshmallow as ma
+from flask_smorest.fields import Upload
 
 from shared.pagination import PageArgsSchema
 
@@ -26,7 +27,78 @@ class OrgSchema(ma.Schema):
     created_at = ma.fields.DateTime()
 
 
+class OrgTreeSchema(ma.Schema):
+    id = ma.fields.Integer(required=True)
+    name = ma.fields.String(required=True)
+    code = ma.fields.String(required=True)
+    kind = ma.fields.String(required=True)
+    children = ma.fields.List(ma.fields.Nested(lambda: OrgTreeSchema()), required=True)
+
+
 class OrgQueryArgsSchema(PageArgsSchema):
     parent_id = ma.fields.Integer()
     kind = ma.fields.String(validate=ma.validate.OneOf(ORG_KINDS))
     q = ma.fields.String(validate=ma.validate.Length(max=100))
+
+
+class PersonCreateSchema(ma.Schema):
+    name = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=100))
+    employee_no = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=64))
+    org_id = ma.fields.Integer(required=True)
+    party_member = ma.fields.Boolean(load_default=False)
+    joined_party_on = ma.fields.Date(load_default=None, allow_none=True)
+    roles = ma.fields.List(ma.fields.String(validate=ma.validate.Length(min=1, max=32)), load_default=list,
+                           validate=ma.validate.Length(max=20))
+    email = ma.fields.Email(load_default=None, allow_none=True, validate=ma.validate.Length(max=200))
+    phone = ma.fields.String(load_default=None, allow_none=True, validate=ma.validate.Length(max=32))
+
+
+class PersonSchema(ma.Schema):
+    id = ma.fields.Integer(required=True)
+    name = ma.fields.String(required=True)
+    employee_no = ma.fields.String(required=True)
+    org_id = ma.fields.Integer(required=True)
+    party_member = ma.fields.Boolean(required=True)
+    joined_party_on = ma.fields.Date(allow_none=True)
+    roles = ma.fields.List(ma.fields.String())
+    email = ma.fields.String(allow_none=True)
+    phone = ma.fields.String(allow_none=True)
+    active = ma.fields.Boolean()
+
+
+class PersonQueryArgsSchema(PageArgsSchema):
+    org_id = ma.fields.Integer()
+    subtree = ma.fields.Boolean(load_default=False)
+    party_member = ma.fields.Boolean()
+    include_inactive = ma.fields.Boolean(load_default=False)
+    q = ma.fields.String(validate=ma.validate.Length(max=100))
+
+
+class ImportFileSchema(ma.Schema):
+    file = Upload(required=True)
+
+
+class JobCreatedSchema(ma.Schema):
+    job_id = ma.fields.String(required=True)
+    state = ma.fields.String(required=True)
+
+
+class RowErrorSchema(ma.Schema):
+    row = ma.fields.Integer(required=True)
+    sheet = ma.fields.String()
+    field = ma.fields.String(allow_none=True)
+    message = ma.fields.String(required=True)
+
+
+class JobSchema(ma.Schema):
+    id = ma.fields.String(required=True)
+    state = ma.fields.String(required=True)
+    done = ma.fields.Integer(required=True)
+    total = ma.fields.Integer(required=True)
+    errors = ma.fields.List(ma.fields.Nested(RowErrorSchema), required=True)
+    created_orgs = ma.fields.Integer()
+    created_people = ma.fields.Integer()
+    filename = ma.fields.String()
+    message = ma.fields.String(allow_none=True)
+    created_at = ma.fields.DateTime()
+    finished_at = ma.fields.DateTime(allow_none=True)

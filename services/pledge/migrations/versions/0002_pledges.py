@@ -32,8 +32,10 @@ def upgrade() -> None:
     sa.Column('created_orgs', sa.Integer(), nullable=False),
     sa.Column('created_people', sa.Integer(), nullable=False),
     sa.Column('errors', sa.JSON(), nullable=False),
+    sa.Column('error_count', sa.Integer(), nullable=False),
     sa.Column('message', sa.Text(), nullable=True),
     sa.Column('created_by', sa.String(length=64), nullable=True),
+    sa.Column('scope_org_id', sa.Integer(), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('finished_at', sa.DateTime(timezone=True), nullable=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_import_jobs'))
@@ -130,6 +132,7 @@ def upgrade() -> None:
     with op.batch_alter_table('pledges', schema=None) as batch_op:
         batch_op.create_index('ix_pledges_carrier_id', ['carrier_id', 'exemplar'], unique=False)
         batch_op.create_index('ix_pledges_ledger', ['on_ledger', 'org_path', 'due_on', 'id'], unique=False)
+        batch_op.create_index('ix_pledges_ledger_due', ['on_ledger', 'due_on', 'id'], unique=False)
         batch_op.create_index('ix_pledges_org_path', ['org_path', 'id'], unique=False)
         batch_op.create_index('ix_pledges_pledger', ['pledger_type', 'pledger_id'], unique=False)
         batch_op.create_index('ix_pledges_state_due_on', ['state', 'due_on'], unique=False)
@@ -203,6 +206,7 @@ def downgrade() -> None:
         batch_op.drop_index('ix_pledges_state_due_on')
         batch_op.drop_index('ix_pledges_pledger')
         batch_op.drop_index('ix_pledges_org_path')
+        batch_op.drop_index('ix_pledges_ledger_due')
         batch_op.drop_index('ix_pledges_ledger')
         batch_op.drop_index('ix_pledges_carrier_id')
 

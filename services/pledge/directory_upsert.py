@@ -1,0 +1,213 @@
+"""Bulk upserts of orgs and people by ``code`` / ``employee_no`` (the import and the demo seed use them).
+
+People go in chunks with one multi-row ``INSERT … ON CONFLICT DO UPDATE``; each chunk publishes one
+``DirectoryChanged`` in the same transaction.  A chunk the database refuses is retried row by row so
+one bad row never takes the good ones with it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import func, literal, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
+
+from services.pledge.directory import in_subtree, org_record, person_record
+from services.pledge.extensions import service
+from services.pledge.import_rows import clean_org, clean_person, row_message
+from services.pledge.models import Org, Person, Pledge
+from shared.db import utcnow
+from shared.messages import DirectoryChanged, PersonRecord
+
+PERSON_COLUMNS = ("employee_no", "name", "org_id", "org_path", "party_member", "joined_party_on", "roles", "email",
+                  "phone", "active", "updated_at")
+
+
+@dataclass
+class RowError:
+    row: int
+    field: str | None
+    message: str
+    sheet: str = ""
+
+    def as_dict(self) -> dict:
+        return {"row": self.row, "sheet": self.sheet, "field": self.field, "message": self.message}
+
+
+@dataclass
+class Outcome:
+    errors: list[RowError] = field(default_factory=list)
+    created: int = 0
+    written: int = 0
+
+
+@dataclass
+class OrgIndex:
+    """code → (id, path) of every org, kept current while an import runs."""
+
+    by_code: dict[str, tuple[int, str]]
+
+    @classmethod
+    def load(cls, session: Session) -> OrgIndex:
+        return cls({r.code: (r.id, r.path) for r in session.execute(select(Org.code, Org.id, Org.path))})
+
+
+def _in_scope(path: str, scope: str | None) -> bool:
+    return scope is None or path.startswith(scope)
+
+
+# ---- orgs ------------------------------------------------------------------------------------
+
+def upsert_orgs(session: Session, rows: list[tuple[int, dict]], index: OrgIndex, lang: str,
+                scope: str | None = None) -> Outcome:
+    """Orgs of a file, parents before children whatever the file's order."""
+    out = Outcome()
+    pending: list[tuple[int, dict]] = []
+    seen: dict[str, int] = {}
+    for number, raw in rows:
+        row, errors = clean_org(raw, lang)
+        if not errors and row["code"] in seen:
+            errors["code"] = row_message("duplicate", lang, row=seen[row["code"]])
+        if errors:
+            out.errors += [RowError(number, f, m, "orgs") for f, m in errors.items()]
+            continue
+        seen[row["code"]] = number
+        pending.append((number, row))
+    changed: list[Org] = []
+    while pending:
+        ready = [(n, r) for n, r in pending if not r["parent_code"] or r["parent_code"] in index.by_code]
+        if not ready:
+            break
+        for number, row in ready:
+            new = row["code"] not in index.by_code
+            error = _write_org(session, row, index, lang, scope, changed)
+            if error:
+                out.errors.append(RowError(number, error[0], error[1], "orgs"))
+            else:
+                out.written += 1
+                out.created += int(new)
+        pending = [(n, r) for n, r in pending if (n, r) not in ready]
+    for number, row in pending:
+        key = "cycle" if row["parent_code"] in seen else "unknown_parent"
+        out.errors.append(RowError(number, "parent_code", row_message(key, lang, code=row["parent_code"]), "orgs"))
+    if changed:
+        service.publish(session, DirectoryChanged(orgs=[org_record(o) for o in changed]))
+    return out
+
+
+def _write_org(session: Session, row: dict, index: OrgIndex, lang: str, scope: str | None,
+               changed: list[Org]) -> tuple[str, str] | None:
+    parent_id, parent_path = index.by_code[row["parent_code"]] if row["parent_code"] else (None, "/")
+    if (parent_id is None and scope is not None) or not _in_scope(parent_path, scope):
+        return "parent_code", row_message("not_in_scope", lang)
+    existing = index.by_code.get(row["code"])
+    if existing is None:
+        org = Org(code=row["code"], name=row["name"], kind=row["kind"], parent_id=parent_id, path="")
+        session.add(org)
+        session.flush()
+        org.path = f"{parent_path}{org.id}/"
+    else:
+        org = session.get(Org, existing[0])
+        if not _in_scope(org.path, scope) or (org.path == scope and org.parent_id != parent_id):
+            return "code", row_message("not_in_scope", lang)
+        if parent_path.startswith(org.path):
+            return "parent_code", row_message("cycle", lang)
+        org.name, org.kind = row["name"], row["kind"]
+        if org.parent_id != parent_id:
+            move_subtree(session, org, parent_id, f"{parent_path}{org.id}/")
+    index.by_code[org.code] = (org.id, org.path)
+    changed.append(org)
+    return None
+
+
+def move_subtree(session: Session, org: Org, parent_id: int | None, new_path: str) -> None:
+    """Re-hang an org: every path below it (orgs, people, pledges) follows, and people are republished."""
+    old = org.path
+    session.flush()
+    for model, column in ((Org, Org.path), (Person, Person.org_path), (Pledge, Pledge.org_path)):
+        session.execute(
+            update(model).where(in_subtree(column, old))
+            .values({column.key: literal(new_path) + func.substr(column, len(old) + 1)})
+            .execution_options(synchronize_session=False)
+        )
+    session.expire_all()
+    org = session.get(Org, org.id)
+    org.parent_id = parent_id
+    moved = list(session.scalars(select(Person).where(in_subtree(Person.org_path, new_path))))
+    for start in range(0, len(moved), 1000):
+        service.publish(session, DirectoryChanged(people=[person_record(p) for p in moved[start:start + 1000]]))
+    sub = list(session.scalars(select(Org).where(in_subtree(Org.path, new_path), Org.id != org.id)))
+    if sub:
+        service.publish(session, DirectoryChanged(orgs=[org_record(o) for o in sub]))
+
+
+# ---- people ----------------------------------------------------------------------------------
+
+def upsert_people(session: Session, rows: list[tuple[int, dict]], index: OrgIndex, lang: str, today: date,
+                  seen: dict[str, int], scope: str | None = None) -> Outcome:
+    """One chunk of people rows: validated, upserted, published as one ``DirectoryChanged``."""
+    out = Outcome()
+    good: list[tuple[int, dict]] = []
+    for number, raw in rows:
+        row, errors = clean_person(raw, lang, today)
+        if not errors and row["org_code"] not in index.by_code:
+            errors["org_code"] = row_message("unknown_org", lang, code=row["org_code"])
+        elif not errors and not _in_scope(index.by_code[row["org_code"]][1], scope):
+            errors["org_code"] = row_message("not_in_scope", lang)
+        if not errors and row["employee_no"] in seen:
+            errors["employee_no"] = row_message("duplicate", lang, row=seen[row["employee_no"]])
+        if errors:
+            out.errors += [RowError(number, f, m, "people") for f, m in errors.items()]
+            continue
+        seen[row["employee_no"]] = number
+        good.append((number, _person_values(row, index)))
+    if not good:
+        return out
+    existing = set(session.scalars(select(Person.employee_no).where(
+        Person.employee_no.in_([v["employee_no"] for _, v in good]))))
+    try:
+        with session.begin_nested():
+            ids = _upsert_people(session, [v for _, v in good])
+    except DBAPIError:
+        ids = {}
+        for number, values in good:
+            try:
+                with session.begin_nested():
+                    ids.update(_upsert_people(session, [values]))
+            except DBAPIError as exc:
+                reason = str(exc.orig).splitlines()[0][:200] if exc.orig else "database error"
+                out.errors.append(RowError(number, None, row_message("failed", lang, reason=reason), "people"))
+    records = [_record(values, ids[values["employee_no"]]) for _, values in good if values["employee_no"] in ids]
+    out.written = len(records)
+    out.created = sum(1 for r in records if r.employee_no not in existing)
+    if records:
+        service.publish(session, DirectoryChanged(people=records))
+    return out
+
+
+def _person_values(row: dict, index: OrgIndex) -> dict:
+    org_id, org_path = index.by_code[row["org_code"]]
+    return {"employee_no": row["employee_no"], "name": row["name"], "org_id": org_id, "org_path": org_path,
+            "party_member": row["party_member"], "joined_party_on": row["joined_party_on"], "roles": row["roles"],
+            "email": row["email"], "phone": row["phone"], "active": True}
+
+
+def _upsert_people(session: Session, values: list[dict]) -> dict[str, int]:
+    now = utcnow()
+    rows = [{**v, "created_at": now, "updated_at": now} for v in values]
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    stmt = insert(Person.__table__).values(rows)
+    stmt = stmt.on_conflict_do_update(index_elements=["employee_no"],
+                                      set_={c: stmt.excluded[c] for c in PERSON_COLUMNS})
+    result = session.execute(stmt.returning(Person.__table__.c.id, Person.__table__.c.employee_no))
+    return {r.employee_no: r.id for r in result}
+
+
+def _record(values: dict, person_id: int) -> PersonRecord:
+    joined = values["joined_party_on"]
+    return PersonRecord(id=person_id, employee_no=values["employee_no"], name=values["name"], org_id=values["org_id"],
+                        party_member=values["party_member"], joined_party_on=joined.isoformat() if joined else None,
+                        roles=list(values["roles"]), email=values["email"], phone=values["phone"], active=True)

@@ -1,0 +1,121 @@
+"""Directory import as a job: checked at once in the request, run by task ``pledge.import_directory``.
+
+The task is idempotent: it upserts, so a redelivery after a crash runs the job again from the start.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date
+from itertools import islice
+from typing import ClassVar
+
+import structlog
+from sqlalchemy.orm import Session
+
+from services.pledge.directory_upsert import OrgIndex, Outcome, upsert_orgs, upsert_people
+from services.pledge.extensions import service
+from services.pledge.import_file import Sheet, check_file, count_rows, open_sheets
+from services.pledge.models import ImportJob, ImportUpload, Org
+from shared.auth import Principal
+from shared.db import utcnow
+from shared.errors import Forbidden, NotFound
+from shared.messages import Message
+
+log = structlog.get_logger(__name__)
+CHUNK = 1000
+MAX_ERRORS = 1000
+
+
+@dataclass(frozen=True)
+class ImportRequested(Message):
+    """Internal (pledge → its own queue): run an import job once the request's transaction commits."""
+
+    tasks: ClassVar[tuple[str, ...]] = ("pledge.import_directory",)
+    job_id: str
+
+
+def create_job(session: Session, principal: Principal, filename: str, content: bytes, lang: str) -> ImportJob:
+    if not (principal.is_admin or principal.is_system or principal.org is not None):
+        raise Forbidden()
+    kind = check_file(filename, content)
+    scope = None if principal.is_admin or principal.is_system else principal.org
+    job = ImportJob(id=uuid.uuid4().hex, state="pending", filename=filename[:200], file_kind=kind, lang=lang,
+                    done=0, total=0, errors=[], error_count=0, created_by=_actor(principal), scope_org_id=scope)
+    session.add(job)
+    session.add(ImportUpload(job_id=job.id, content=content))
+    session.flush()
+    service.publish(session, ImportRequested(job_id=job.id))
+    return job
+
+
+def _actor(principal: Principal) -> str:
+    return f"{'/'.join(sorted(principal.roles))}:{principal.sub or principal.org or ''}"[:64]
+
+
+def get_job(session: Session, principal: Principal, job_id: str) -> ImportJob:
+    job = session.get(ImportJob, job_id)
+    if job is None:
+        raise NotFound()
+    if not (principal.is_admin or principal.is_system or job.created_by == _actor(principal)):
+        raise Forbidden()
+    return job
+
+
+def run_job(job_id: str, today: date | None = None) -> str:
+    """Run (or re-run) a job to the end; returns its final state."""
+    today = today or date.today()
+    with service.db.session() as s:
+        job = s.get(ImportJob, job_id)
+        if job is None or job.state in ("done", "failed"):
+            return job.state if job else "missing"
+        upload = s.get(ImportUpload, job_id)
+        content, kind, lang = upload.content, job.file_kind, job.lang
+        scope = s.get(Org, job.scope_org_id).path if job.scope_org_id else None
+        job.state, job.done, job.errors, job.error_count = "running", 0, [], 0
+        job.total = count_rows(kind, content)
+    try:
+        for sheet in open_sheets(kind, content):
+            _run_sheet(job_id, sheet, lang, scope, today)
+    except Exception as exc:
+        log.error("import_failed", job_id=job_id, error=type(exc).__name__)
+        _finish(job_id, "failed", f"{type(exc).__name__}: {str(exc)[:300]}")
+        return "failed"
+    _finish(job_id, "done", None)
+    return "done"
+
+
+def _run_sheet(job_id: str, sheet: Sheet, lang: str, scope: str | None, today: date) -> None:
+    if sheet.kind == "orgs":
+        rows = list(sheet.rows)
+        with service.db.session() as s:
+            outcome = upsert_orgs(s, rows, OrgIndex.load(s), lang, scope)
+            _progress(s, job_id, len(rows), outcome, "created_orgs")
+        return
+    with service.db.session() as s:
+        index = OrgIndex.load(s)
+    seen: dict[str, int] = {}
+    while chunk := list(islice(sheet.rows, CHUNK)):
+        with service.db.session() as s:
+            outcome = upsert_people(s, chunk, index, lang, today, seen, scope)
+            _progress(s, job_id, len(chunk), outcome, "created_people")
+
+
+def _progress(session: Session, job_id: str, n: int, outcome: Outcome, created_field: str) -> None:
+    job = session.get(ImportJob, job_id)
+    job.done += n
+    setattr(job, created_field, getattr(job, created_field) + outcome.created)
+    job.error_count += len(outcome.errors)
+    room = MAX_ERRORS - len(job.errors)
+    if room > 0 and outcome.errors:
+        job.errors = [*job.errors, *(e.as_dict() for e in outcome.errors[:room])]
+
+
+def _finish(job_id: str, state: str, message: str | None) -> None:
+    with service.db.session() as s:
+        job = s.get(ImportJob, job_id)
+        job.state, job.message, job.finished_at = state, message, utcnow()
+        upload = s.get(ImportUpload, job_id)
+        if upload is not None:
+            s.delete(upload)

@@ -1,0 +1,53 @@
+"""The pledge lifecycle as data: one transition table and one ``transition()`` (no Flask, no SQLAlchemy).
+
+draft → submitted → approved | returned → (edit, resubmit) … → published → progress → revise (look-back:
+a new version, back to submitted) → closed; withdrawn with a reason from any state before closed.
+"""
+
+from __future__ import annotations
+
+from shared.errors import Conflict
+
+STATES = ("draft", "submitted", "approved", "returned", "published", "closed", "withdrawn")
+
+# (state, action) → next state
+TRANSITIONS: dict[tuple[str, str], str] = {
+    ("draft", "edit"): "draft",
+    ("returned", "edit"): "returned",
+    ("draft", "submit"): "submitted",
+    ("returned", "submit"): "submitted",
+    ("submitted", "approve"): "approved",
+    ("submitted", "return"): "returned",
+    ("approved", "publish"): "published",
+    ("published", "progress"): "published",
+    ("published", "exemplar"): "published",
+    ("published", "revise"): "submitted",
+    ("published", "close"): "closed",
+    ("draft", "withdraw"): "withdrawn",
+    ("submitted", "withdraw"): "withdrawn",
+    ("approved", "withdraw"): "withdrawn",
+    ("returned", "withdraw"): "withdrawn",
+    ("published", "withdraw"): "withdrawn",
+}
+
+ACTIONS = tuple(sorted({action for _, action in TRANSITIONS}))
+
+# Which side may take an action: the pledger (or its org's admin), or the reviewer org.
+PLEDGER_ACTIONS = frozenset({"edit", "submit", "progress", "revise", "withdraw", "publish"})
+REVIEWER_ACTIONS = frozenset({"approve", "return", "close", "exemplar", "publish"})
+
+
+def allowed_actions(state: str) -> list[str]:
+    return [action for (from_state, action) in TRANSITIONS if from_state == state]
+
+
+def transition(state: str, action: str) -> str:
+    """The state after ``action``; 409 naming the current state and what is allowed from it."""
+    try:
+        return TRANSITIONS[(state, action)]
+    except KeyError:
+        allowed = allowed_actions(state)
+        raise Conflict(
+            "invalid_transition", state=state, action=action, allowed=", ".join(allowed) or "-",
+            errors={"state": [state], "allowed_actions": allowed},
+        ) from None
