@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import distinct, func, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from services.notify import delivery, recipients
@@ -63,7 +63,7 @@ def dispatch_retries(session: Session, publish: Publish, now: datetime) -> int:
 def resume(session: Session, publish: Publish, notification: Notification, now: datetime) -> int:
     """Dispatch again the people of ``notification`` who have no ledger rows yet."""
     people = recipients.resolve(session, notification.recipients, notification.id)
-    done = set(session.execute(select(distinct(Delivery.person_id))
+    done = set(session.execute(select(Delivery.person_id).distinct()
                                .where(Delivery.notification_id == notification.id)).scalars())
     rows = session.execute(select(func.count()).where(Delivery.notification_id == notification.id)).scalar_one()
     missing = [p for p in people if p not in done]

@@ -22,16 +22,15 @@ LOCAL_TZ = ZoneInfo("Asia/Shanghai")
 
 directory_changed = register_consumer(service, directory)
 
-_channels: dict[Settings, Channels] = {}
+_channels: list[tuple[Settings, Channels]] = []
 
 
 def channels() -> Channels:
     """The delivery adapters for this process's settings (one HTTP client per process)."""
     settings = service.runtime.settings
-    if settings not in _channels:
-        _channels.clear()
-        _channels[settings] = from_settings(settings)
-    return _channels[settings]
+    if not _channels or _channels[0][0] != settings:
+        _channels[:] = [(settings, from_settings(settings))]
+    return _channels[0][1]
 
 
 @service.celery.task(name="notify.send", ignore_result=True)
