@@ -92,8 +92,12 @@ def _score_pledge(stats: list[Stat], settings: dict[str, Any]) -> TargetScore:
 
 
 def competition_ranks(scores: Iterable[tuple[Hashable, float]]) -> dict[Hashable, int]:
-    """Highest first; ties share a rank and the next rank skips (1, 1, 3)."""
-    ordered = sorted(scores, key=lambda kv: -kv[1])
+    """Highest first; ties share a rank and the next rank skips (1, 1, 3).
+
+    Scores equal in exact arithmetic can differ in the last bits of a float (a trimmed sum divided
+    differently), so they are compared at 9 decimals.
+    """
+    ordered = sorted(((key, round(value, 9)) for key, value in scores), key=lambda kv: -kv[1])
     ranks: dict[Hashable, int] = {}
     previous: float | None = None
     rank = 0
@@ -108,12 +112,12 @@ def competition_ranks(scores: Iterable[tuple[Hashable, float]]) -> dict[Hashable
 class Cell:
     """One target inside a published total: its rater count and whether its own value is hidden."""
 
-    key: Hashable
+    key: int  # ordered: among equally small cells the lowest key is hidden first
     n: int
     suppressed: bool
 
 
-def complementary_suppression(cells: list[Cell], min_group: int) -> tuple[set[Hashable], bool]:
+def complementary_suppression(cells: list[Cell], min_group: int) -> tuple[set[int], bool]:
     """Which further cells to hide so the group total cannot be used to recover a hidden one.
 
     A hidden cell that holds ratings (n > 0) must be hidden together with at least one other cell
@@ -124,8 +128,8 @@ def complementary_suppression(cells: list[Cell], min_group: int) -> tuple[set[Ha
     hidden = [c for c in cells if c.suppressed]
     if not any(c.n > 0 for c in hidden):
         return set(), False
-    candidates = sorted((c for c in cells if not c.suppressed), key=lambda c: (c.n, str(c.key)))
-    extra: set[Hashable] = set()
+    candidates = sorted((c for c in cells if not c.suppressed), key=lambda c: (c.n, c.key))
+    extra: set[int] = set()
 
     def safe() -> bool:
         holding = [c for c in hidden if c.n > 0]
