@@ -46,6 +46,8 @@ from prometheus_client import (
 )
 from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.multiprocess import MultiProcessCollector
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 from sqlalchemy import func, select, text
 
 from shared.settings import Settings
@@ -270,7 +272,7 @@ def _worker_metrics(sender=None, **_kw) -> None:
 
 def redis_client(broker_url: str, timeout: float = SCRAPE_TIMEOUT) -> redis.Redis | None:
     """A short-timeout client on the Redis behind a Celery broker URL (``None`` for other brokers)."""
-    options = {"socket_timeout": timeout, "socket_connect_timeout": timeout}
+    options = {"socket_timeout": timeout, "socket_connect_timeout": timeout, "retry": Retry(NoBackoff(), 0)}
     if broker_url.startswith("redis+socket://"):
         return redis.Redis(unix_socket_path=broker_url[len("redis+socket://"):].split("?", 1)[0], **options)
     if broker_url.startswith(("redis://", "rediss://")):

@@ -17,12 +17,13 @@ from typing import Any
 
 from celery import Celery, signals
 from flask import Flask
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.orm import DeclarativeBase, Session
 
 from shared import celery as celery_setup
-from shared import idempotency, migrations, outbox
+from shared import idempotency, metrics, migrations, outbox
 from shared.db import Database
 from shared.messages import Message
+from shared.metrics import Sample
 from shared.settings import Settings, load
 from shared.web import Api, create_app
 
@@ -72,6 +73,18 @@ class Service:
     def seed_demo(self) -> dict[str, Any]:
         return {}
 
+    def metrics(self, session: Session) -> Iterable[Sample] | dict[str, float]:
+        """Domain gauges computed when Prometheus scrapes ``/metrics`` (default: none).
+
+        Return :class:`shared.metrics.Sample` objects (or a plain ``{name: value}`` dict); each is
+        exported as ``xianfeng_<name>{service="<this service>", **labels}``.  Read with ``session``
+        (a short read-only transaction; PostgreSQL cancels it after 2 s), count with SQL, keep
+        labels to small closed sets.  E.g. notify: ``Sample("notifications", n, {"channel": "email",
+        "state": "failed"})``; survey: ``Sample("rounds_open", n, {"kind": "three_way"})`` and
+        ``Sample("round_response_rate", 0.42, {"round_id": "7"})`` for open rounds only.
+        """
+        return {}
+
     # ---- lifecycle ---------------------------------------------------------------------------
     @property
     def migrations_dir(self) -> Path:
@@ -114,6 +127,7 @@ class Service:
         app, api = create_app(
             self.name, runtime.settings, title=self.title, description=self.description,
             ready_checks={"database": runtime.db.ping, "broker": self.ping_broker},
+            metrics_collectors=[metrics.ServiceCollector(self, runtime.settings)],
         )
         runtime.idempotency.init_app(app)
         self.register_api(app, api)
