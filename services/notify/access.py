@@ -30,7 +30,7 @@ def require_org_or_global(principal: Principal, session: Session, org_id: int | 
         return
     if org_id is None:
         raise Forbidden("org_forbidden")
-    require_org(principal, lineage(session, org_id))
+    require_org(principal, lineage(session, directory, org_id))
 
 
 def require_sender(principal: Principal, session: Session, org_id: int | None, person_ids: set[int]) -> None:
@@ -38,7 +38,7 @@ def require_sender(principal: Principal, session: Session, org_id: int | None, p
     if principal.is_admin or principal.is_system:
         return
     if org_id is not None:
-        require_org(principal, lineage(session, org_id))
+        require_org(principal, lineage(session, directory, org_id))
     if person_ids:
         p = directory.people
         own_path = session.execute(select(directory.orgs.c.path).where(directory.orgs.c.id == principal.org)).scalar()
@@ -54,7 +54,7 @@ def require_notification(principal: Principal, session: Session, notification: N
     org_id = (notification.recipients or {}).get("org_id")
     if org_id is None:
         raise Forbidden()
-    require_org(principal, lineage(session, org_id))
+    require_org(principal, lineage(session, directory, org_id))
 
 
 def tag(principal: Principal) -> str:
