@@ -50,7 +50,7 @@ def test_a_worker_killed_during_fanout_is_restarted_and_everyone_gets_it_exactly
     svc = live("notify")
     worker = workers("notify")
     notification_id = _start_fanout(svc, "e2e-kill")
-    wait_for(lambda: 0 < _inbox_counts(svc)[0], 60, interval=0.02, what="first chunk delivered")
+    wait_for(lambda: _inbox_counts(svc)[0] > 0, 60, interval=0.02, what="first chunk delivered")
     worker.kill()  # SIGKILL the whole worker, main process and pool, mid fan-out
     assert _inbox_counts(svc)[0] < PEOPLE, "the fan-out finished before the kill; nothing was tested"
     worker.start()
@@ -61,6 +61,6 @@ def test_a_pool_process_killed_mid_chunk_gives_the_chunk_back(live, workers):
     svc = live("notify")
     worker = workers("notify")
     notification_id = _start_fanout(svc, "e2e-pool")
-    wait_for(lambda: 0 < _inbox_counts(svc)[0], 60, interval=0.02, what="first chunk delivered")
+    wait_for(lambda: _inbox_counts(svc)[0] > 0, 60, interval=0.02, what="first chunk delivered")
     worker.kill_pool()  # the task in flight is lost with its process: acks_late requeues it
     _finish_and_check(svc, notification_id)
