@@ -146,34 +146,32 @@ def secretaries(session: Session, org_id: int) -> list[int]:
     return [r.id for r in rows if "secretary" in (r.roles or [])]
 
 
-def snapshot_messages(session: Session, batch: int = 1000):
-    """The whole directory as messages: every org in one snapshot, then people in batches.
-
-    A snapshot message deactivates, in the consumer's copy, whatever it does not mention — so only the
-    first (orgs only) carries ``snapshot``; people go as plain upserts with their ``active`` flag.
-    """
-    orgs = [org_record(o) for o in session.scalars(select(Org).order_by(Org.id))]
-    yield DirectoryChanged(orgs=orgs, snapshot=True)
-    last = 0
-    while True:
-        people = list(session.scalars(select(Person).where(Person.id > last).order_by(Person.id).limit(batch)))
-        if not people:
-            return
-        last = people[-1].id
-        yield DirectoryChanged(people=[person_record(p) for p in people])
+def people_after(session: Session, last: int, batch: int) -> DirectoryChanged | None:
+    people = list(session.scalars(select(Person).where(Person.id > last).order_by(Person.id).limit(batch)))
+    return DirectoryChanged(people=[person_record(p) for p in people]) if people else None
 
 
 def sync_directory(batch: int = 1000) -> dict[str, int]:
-    """Publish a full snapshot of the directory (``xianfeng sync-directory``, task ``pledge.sync_directory``)."""
-    counts = {"messages": 0, "orgs": 0, "people": 0}
-    with service.db.session() as read:
-        for message in snapshot_messages(read, batch):
-            with service.db.session() as session:
-                service.publish(session, message)
-            counts["messages"] += 1
-            counts["orgs"] += len(message.orgs)
-            counts["people"] += len(message.people)
-    return counts
+    """Publish a full snapshot of the directory (``xianfeng sync-directory``, task ``pledge.sync_directory``).
+
+    Every org in one snapshot message, then people in batches.  A snapshot message deactivates, in the
+    consumer's copy, whatever it does not mention — so only the first (orgs only) carries ``snapshot``;
+    people go as plain upserts with their ``active`` flag.  One transaction per message."""
+    with service.db.session() as s:
+        first = DirectoryChanged(orgs=[org_record(o) for o in s.scalars(select(Org).order_by(Org.id))],
+                                 snapshot=True)
+        service.publish(s, first)
+    counts = {"messages": 1, "orgs": len(first.orgs), "people": 0}
+    last = 0
+    while True:
+        with service.db.session() as s:
+            message = people_after(s, last, batch)
+            if message is None:
+                return counts
+            service.publish(s, message)
+        last = message.people[-1].id
+        counts["messages"] += 1
+        counts["people"] += len(message.people)
 
 
 def count_people(session: Session, org: Org) -> int:
