@@ -224,7 +224,8 @@ def test_results_roll_up_filters_and_scopes(make_round, survey, survey_client, s
     outside = survey_client.get(f"/api/v1/rounds/{rid}/results", query_string={"org_id": 5},
                                 headers=auth_headers("org_admin", org=3))
     assert outside.status_code == 404
-    assert survey_client.get(f"/api/v1/rounds/{rid}/results", headers=auth_headers("member", sub=101)).status_code == 403
+    member = auth_headers("member", sub=101)
+    assert survey_client.get(f"/api/v1/rounds/{rid}/results", headers=member).status_code == 403
 
 
 def test_xlsx_has_one_sheet_per_target_type_and_the_page_one_chart_per_org(make_round, survey, survey_client, sent,

@@ -7,6 +7,7 @@ from datetime import timedelta
 from services.survey import rounds
 from services.survey.models import Ballot, Round
 from shared.db import utcnow
+
 from .conftest import fill, invitations
 
 

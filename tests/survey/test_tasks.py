@@ -1,0 +1,54 @@
+"""Consumers and scheduled jobs called as the worker would: pledge events, the nightly run."""
+
+from __future__ import annotations
+
+import math
+import random
+from datetime import datetime, time, timedelta
+
+from sqlalchemy import select
+
+from services.survey.extensions import LOCAL
+from services.survey.models import PledgeCopy, Round
+from shared.db import utcnow
+from shared.messages import PledgeRecord, PledgesChanged
+
+from .conftest import invitations
+from .test_aggregation import _answer_all
+
+
+def test_pledges_changed_keeps_the_newest_version_and_snapshots_deactivate(survey):
+    from services.survey.tasks import pledges_changed
+
+    v2 = PledgesChanged(pledges=[PledgeRecord(1, "降本 v2", "org", 3, 3, "published", 2)]).to_payload()
+    v1 = PledgesChanged(pledges=[PledgeRecord(1, "降本 v1", "org", 3, 3, "submitted", 1)]).to_payload()
+    pledges_changed(message=v2)
+    pledges_changed(message=v2)  # delivered twice
+    pledges_changed(message=v1)  # late and older: ignored
+    pledges_changed(message=PledgesChanged(pledges=[PledgeRecord(2, "新", "person", 7, 3, "published", 1)],
+                                           snapshot=True).to_payload())
+    with survey.db.session() as s:
+        rows = {p.id: p for p in s.scalars(select(PledgeCopy))}
+    assert (rows[1].title, rows[1].state, rows[1].active) == ("降本 v2", "published", False)
+    assert rows[2].active
+
+
+def test_the_nightly_run_closes_due_rounds_and_aggregates_them(make_round, survey, survey_client, sent):
+    rid = make_round(hours=30)["id"]
+    _answer_all(survey_client, sent, random.Random(4))
+    today = utcnow().date()
+    report = survey.daily(today - timedelta(days=1))
+    assert report["closed"] == [] and report["aggregated"] == []
+    report = survey.daily(today + timedelta(days=3))
+    assert report == {"closed": [rid], "reminded": {}, "aggregated": [rid]}
+    with survey.db.session() as s:
+        assert s.get(Round, rid).state == "results_ready"
+    assert survey.daily(today + timedelta(days=4))["aggregated"] == []
+
+
+def test_the_reminder_is_part_of_the_nightly_run(make_round, survey, sent):
+    local_today = utcnow().astimezone(LOCAL).date()
+    end_of_day = datetime.combine(local_today + timedelta(days=1), time(0), tzinfo=LOCAL)
+    rid = make_round(hours=math.ceil((end_of_day - utcnow()).total_seconds() / 3600) + 12)["id"]
+    report = survey.daily(local_today)  # closes in 12 h after the end of the day: reminded, not closed
+    assert report["reminded"] == {rid: len(invitations(sent))} and report["closed"] == []
