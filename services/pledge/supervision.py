@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from services.pledge import supervision_rules as rules
 from services.pledge.models import Org, Person, Pledge
 from services.pledge.supervision_access import (
+    fetch,
     get_org,
     org_for_field,
     person_for_field,
@@ -104,7 +105,7 @@ def create_inspection(session: Session, principal: Principal, data: dict, now: d
 
 
 def get_inspection(session: Session, principal: Principal, inspection_id: int) -> Inspection:
-    inspection = session.get(Inspection, inspection_id)
+    inspection = fetch(session, Inspection, inspection_id)
     if inspection is None:
         raise NotFound()
     readable_org(session, principal, inspection.org_id)
@@ -142,7 +143,7 @@ def create_comment(session: Session, principal: Principal, org_id: int, data: di
 def _caller_as_person(session: Session, principal: Principal) -> int | None:
     """The caller's person id when the token names an existing person, else ``None``."""
     pid = principal.person_id
-    return pid if pid is not None and session.get(Person, pid) is not None else None
+    return pid if pid is not None and fetch(session, Person, pid) is not None else None
 
 
 def list_comments(session: Session, principal: Principal, org_id: int, args: dict) -> dict:
@@ -159,7 +160,7 @@ def list_comments(session: Session, principal: Principal, org_id: int, args: dic
 
 
 def get_comment(session: Session, principal: Principal, org_id: int, comment_id: int) -> QuarterlyComment:
-    comment = session.get(QuarterlyComment, comment_id)
+    comment = fetch(session, QuarterlyComment, comment_id)
     if comment is None or comment.org_id != org_id:
         raise NotFound()
     readable_org(session, principal, org_id)

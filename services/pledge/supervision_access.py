@@ -8,15 +8,24 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TypeVar
 
 from sqlalchemy import ColumnElement, false, true
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from services.pledge.models import Org, Person
+from services.pledge.supervision_rules import MAX_ID
 from shared.auth import Principal, require_org
 from shared.directory import path_ids
 from shared.errors import Forbidden, NotFound, ValidationFailed, field_errors
 from shared.i18n import bilingual
+
+M = TypeVar("M")
+
+
+def fetch(session: Session, model: type[M], ident: int | None) -> M | None:
+    """``session.get`` for ids from outside (URL, token): a number no row can have finds nothing."""
+    return session.get(model, ident) if ident is not None and 0 < ident <= MAX_ID else None
 
 
 @dataclass(frozen=True)
@@ -47,17 +56,17 @@ def read_scope(session: Session, principal: Principal) -> ReadScope:
     if principal.is_admin or principal.is_system:
         return ReadScope(everything=True)
     if "org_admin" in principal.roles and principal.org is not None:
-        org = session.get(Org, principal.org)
+        org = fetch(session, Org, principal.org)
         if org is not None:
             return ReadScope(path=org.path)
-    person = session.get(Person, principal.person_id) if principal.person_id is not None else None
+    person = fetch(session, Person, principal.person_id)
     if person is None or not person.active:
         raise Forbidden()
     return ReadScope(org_id=person.org_id)
 
 
 def get_org(session: Session, org_id: int) -> Org:
-    org = session.get(Org, org_id)
+    org = fetch(session, Org, org_id)
     if org is None:
         raise NotFound()
     return org
@@ -80,7 +89,7 @@ def administered_org(session: Session, principal: Principal, org_id: int) -> Org
 
 def org_for_field(session: Session, org_id: int, field: str = "org_id") -> Org:
     """An org named in a request body: unknown → 422 on that field (not 404: the URL exists)."""
-    org = session.get(Org, org_id)
+    org = fetch(session, Org, org_id)
     if org is None:
         raise ValidationFailed(errors=field_errors(**{field: bilingual("组织不存在", "no such org")}))
     return org
@@ -90,7 +99,7 @@ def person_for_field(session: Session, person_id: int | None, field: str) -> Per
     """A person named in a request body: unknown → 422 on that field."""
     if person_id is None:
         return None
-    person = session.get(Person, person_id)
+    person = fetch(session, Person, person_id)
     if person is None:
         raise ValidationFailed(errors=field_errors(**{field: bilingual("人员不存在", "no such person")}))
     return person

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from services.pledge import supervision_rules as rules
 from services.pledge.models import Org, Person
 from services.pledge.supervision import actor, administered_body_org, insert_once, not_after_today
-from services.pledge.supervision_access import person_for_field, read_scope, readable_org
+from services.pledge.supervision_access import fetch, person_for_field, read_scope, readable_org
 from services.pledge.supervision_models import ContactPoint, ContactVisit
 from shared.auth import Principal, require_org
 from shared.directory import path_ids
@@ -70,7 +70,7 @@ def create_contact_point(session: Session, principal: Principal, data: dict) -> 
 
 
 def _point(session: Session, principal: Principal, point_id: int) -> ContactPoint:
-    point = session.get(ContactPoint, point_id)
+    point = fetch(session, ContactPoint, point_id)
     if point is None:
         raise NotFound()
     if principal.person_id is None or principal.person_id != point.leader_id:

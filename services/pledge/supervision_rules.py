@@ -24,6 +24,7 @@ ACTION_KINDS = ("prescribed", "optional")
 LINE_SCORE_MAX = 100
 LAGGING_GAP = 15.0  # a line this many points below the best line of the same site is "lagging"
 COUNT_GROUPS = ("leader", "org", "unit")
+MAX_ID = 2_147_483_647  # ids are 32-bit: a larger number names nothing and must not reach the database
 
 
 def quarter_of(day: date) -> tuple[int, int]:

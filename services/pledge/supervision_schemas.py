@@ -16,24 +16,29 @@ def _text(required: bool = True, max_len: int = TEXT_MAX, **kw) -> ma.fields.Str
     return ma.fields.String(required=required, validate=v.Length(min=1 if required else 0, max=max_len), **kw)
 
 
+def _id(**kw) -> ma.fields.Integer:
+    """A row id: a positive 32-bit integer (larger numbers name nothing and must not reach the database)."""
+    return ma.fields.Integer(validate=v.Range(min=1, max=rules.MAX_ID), **kw)
+
+
 def _year(**kw) -> ma.fields.Integer:
     return ma.fields.Integer(validate=v.Range(min=2000, max=2100), **kw)
 
 
 class OrgScopedQueryArgsSchema(PageArgsSchema):
-    org_id = ma.fields.Integer(validate=v.Range(min=1))
+    org_id = _id()
     subtree = ma.fields.Boolean(load_default=False)
 
 
 # ---- inspections ---------------------------------------------------------------------------
 class InspectionCreateSchema(ma.Schema):
-    org_id = ma.fields.Integer(required=True)
+    org_id = _id(required=True)
     kind = ma.fields.String(required=True, validate=v.OneOf(rules.INSPECTION_KINDS))
     visited_on = ma.fields.Date(required=True)
-    inspector_id = ma.fields.Integer(required=True)
+    inspector_id = _id(required=True)
     findings = _text()
     rating = ma.fields.Integer(required=True, validate=v.Range(min=rules.RATING_MIN, max=rules.RATING_MAX))
-    pledge_ids = ma.fields.List(ma.fields.Integer(), load_default=list, validate=v.Length(max=200))
+    pledge_ids = ma.fields.List(_id(), load_default=list, validate=v.Length(max=200))
 
 
 class InspectionSchema(ma.Schema):
@@ -51,7 +56,7 @@ class InspectionSchema(ma.Schema):
 
 class InspectionQueryArgsSchema(OrgScopedQueryArgsSchema):
     kind = ma.fields.String(validate=v.OneOf(rules.INSPECTION_KINDS))
-    pledge_id = ma.fields.Integer()
+    pledge_id = _id()
     visited_from = ma.fields.Date()
     visited_to = ma.fields.Date()
 
@@ -60,7 +65,7 @@ class InspectionQueryArgsSchema(OrgScopedQueryArgsSchema):
 class CommentCreateSchema(ma.Schema):
     year = _year(required=True)
     quarter = ma.fields.Integer(required=True, validate=v.Range(min=1, max=4))
-    author_id = ma.fields.Integer(load_default=None, allow_none=True)
+    author_id = _id(load_default=None, allow_none=True)
     text = _text()
 
 
@@ -89,7 +94,7 @@ class GoalsSchema(ma.Schema):
 
 
 class DemoSiteCreateSchema(ma.Schema):
-    org_id = ma.fields.Integer(required=True)
+    org_id = _id(required=True)
     kind = ma.fields.String(required=True, validate=v.OneOf(rules.SITE_KINDS))
     name = _text(required=False, max_len=200)
     post_name = ma.fields.String(load_default=None, allow_none=True, validate=v.Length(min=1, max=200))
@@ -184,7 +189,7 @@ class EvaluationCreateSchema(ma.Schema):
     party_building = _score(required=True)
     management = _score(required=True)
     economic = _score(required=True)
-    evaluator_id = ma.fields.Integer(load_default=None, allow_none=True)
+    evaluator_id = _id(load_default=None, allow_none=True)
     comment = ma.fields.String(load_default=None, allow_none=True, validate=v.Length(max=TEXT_MAX))
 
 
@@ -208,8 +213,8 @@ class EvaluationQueryArgsSchema(PageArgsSchema):
 
 # ---- contact points ------------------------------------------------------------------------
 class ContactPointCreateSchema(ma.Schema):
-    leader_id = ma.fields.Integer(required=True)
-    org_id = ma.fields.Integer(required=True)
+    leader_id = _id(required=True)
+    org_id = _id(required=True)
     since = ma.fields.Date(load_default=None, allow_none=True)
     note = ma.fields.String(load_default=None, allow_none=True, validate=v.Length(max=TEXT_MAX))
 
@@ -228,7 +233,7 @@ class ContactPointSchema(ma.Schema):
 
 
 class ContactPointQueryArgsSchema(OrgScopedQueryArgsSchema):
-    leader_id = ma.fields.Integer()
+    leader_id = _id()
 
 
 class VisitCreateSchema(ma.Schema):

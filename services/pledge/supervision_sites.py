@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from services.pledge import supervision_rules as rules
 from services.pledge.models import Org
 from services.pledge.supervision import actor, administered_body_org, insert_once, not_after_today, scoped
-from services.pledge.supervision_access import person_for_field, readable_org
+from services.pledge.supervision_access import fetch, person_for_field, readable_org
 from services.pledge.supervision_models import DemoSite, DemoSiteAction, DemoSiteEvaluation
 from shared.auth import Principal, require_org
 from shared.directory import path_ids
@@ -42,7 +42,7 @@ def create_site(session: Session, principal: Principal, data: dict, now: date) -
 
 
 def _site(session: Session, principal: Principal, site_id: int, write: bool = False) -> tuple[DemoSite, Org]:
-    site = session.get(DemoSite, site_id)
+    site = fetch(session, DemoSite, site_id)
     if site is None:
         raise NotFound()
     org = readable_org(session, principal, site.org_id)
@@ -95,7 +95,7 @@ def add_action(session: Session, principal: Principal, site_id: int, data: dict)
 def complete_action(session: Session, principal: Principal, site_id: int, action_id: int, data: dict,
                     now: date) -> DemoSiteAction:
     site, _org = _site(session, principal, site_id, write=True)
-    action = session.get(DemoSiteAction, action_id)
+    action = fetch(session, DemoSiteAction, action_id)
     if action is None or action.site_id != site.id:
         raise NotFound()
     if action.done_on is not None:

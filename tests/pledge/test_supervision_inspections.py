@@ -138,3 +138,29 @@ def test_comments_list_by_quarter_and_subtree(client, world, as_admin):
     assert client.get(f"/api/v1/orgs/{world.converter}/comments", headers=as_admin).get_json()["total"] == 0
     assert_error(client.get("/api/v1/orgs/9999/comments", headers=as_admin), 404, "not_found")
     assert_error(client.get(f"/api/v1/orgs/{world.branch2}/comments/1", headers=as_admin), 404, "not_found")
+
+
+def test_ids_no_row_can_have_are_404_or_422_never_500(client, world, as_admin, auth_headers):
+    huge = 99999999999999999999
+    for url in (f"/api/v1/inspections/{huge}", f"/api/v1/demo-sites/{huge}", f"/api/v1/orgs/{huge}/comments",
+                f"/api/v1/contact-points/{huge}/visits", f"/api/v1/demo-sites/1/actions/{huge}/complete"):
+        method = "POST" if url.endswith("complete") else "GET"
+        response = client.open(url, method=method, json={"done_on": TODAY.isoformat()} if method == "POST" else None,
+                               headers=as_admin)
+        assert_error(response, 404, "not_found")
+    for url in (f"/api/v1/inspections?org_id={huge}", f"/api/v1/inspections?pledge_id={huge}",
+                f"/api/v1/contact-points?leader_id={huge}", "/api/v1/demo-sites?org_id=0"):
+        assert_error(client.get(url, headers=as_admin), 422, "validation_failed")
+    body = inspection(world, org_id=huge, inspector_id=2**40, pledge_ids=[huge])
+    errors = assert_error(client.post("/api/v1/inspections", json=body, headers=as_admin), 422,
+                          "validation_failed")["errors"]
+    assert {"org_id", "inspector_id", "pledge_ids.0"} <= set(errors)
+    stranger = auth_headers("member", sub=str(huge))
+    assert_error(client.get(f"/api/v1/inspections?org_id={world.branch1}", headers=stranger), 403, "forbidden")
+
+
+def test_a_body_that_is_not_an_object_is_refused(client, world, as_admin):
+    assert_error(client.post("/api/v1/inspections", json=[1, 2], headers=as_admin), 422, "validation_failed")
+    headers = {**as_admin, "Content-Type": "application/json"}
+    response = client.post("/api/v1/inspections", data="{oops", headers=headers)
+    assert_error(response, 400, "bad_json")
