@@ -13,7 +13,7 @@ import structlog
 from celery import Celery, signals
 
 from shared import metrics
-from shared.logs import bind_request, current_request_id, new_request_id
+from shared.logs import bind_request, current_request_id, mask_values, new_request_id
 from shared.settings import SERVICES, Settings, load
 
 log = structlog.get_logger(__name__)
@@ -83,6 +83,7 @@ def configure(app: Celery, settings: Settings, service: str | None = None) -> Ce
         enable_utc=True,
         timezone="Asia/Shanghai",
     )
+    mask_values([settings.secret_key, settings.secret_key_previous, settings.smtp_password])
     if service in SERVICES:  # read by a worker process at start (shared.metrics): counters, maybe a port
         app.conf.update(
             xianfeng_metrics_dir=str(metrics.directory(settings, service)),

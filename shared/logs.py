@@ -21,13 +21,32 @@ SENSITIVE_KEYS = re.compile(
 _JWT = re.compile(r"eyJ[\w-]{5,}\.[\w-]{5,}\.[\w-]{5,}")
 _BEARER = re.compile(r"(?i)bearer\s+\S+")
 _BALLOT = re.compile(r"(/(?:b|api/v1/ballots)/)[\w-]{8,}")
+# credentials in a URL (postgresql://user:password@host, redis://:password@host)
+_URL_PASSWORD = re.compile(r"(\b[a-z][a-z0-9+.-]*://[^:/@\s]*:)[^@\s/]+@", re.I)
+# a sensitive key inside text, as reprs and query strings carry it: 'password': 'x', token=x
+_KEY_VALUE = re.compile(
+    r"""((?:authorization|password|passwd|secret|token|api[_-]?key|signature|cookie)[\w-]*['"]?\s*[:=]\s*['"]?)"""
+    r"""[^'"\s,;&}]+""",
+    re.I,
+)
 MASK = "***"
+_masked_values: set[str] = set()
+
+
+def mask_values(values: Any) -> None:
+    """Mask these exact values (configured secrets: token key, SMTP password) in every later line."""
+    _masked_values.update(v for v in values if isinstance(v, str) and len(v) >= 8)
 
 
 def _scrub(value: Any) -> Any:
     if isinstance(value, str):
+        for secret in _masked_values:
+            if secret in value:
+                value = value.replace(secret, MASK)
         value = _JWT.sub(MASK, value)
         value = _BEARER.sub("Bearer " + MASK, value)
+        value = _URL_PASSWORD.sub(r"\1" + MASK + "@", value)
+        value = _KEY_VALUE.sub(r"\1" + MASK, value)
         return _BALLOT.sub(r"\1" + MASK, value)
     if isinstance(value, dict):
         return {k: (MASK if SENSITIVE_KEYS.search(str(k)) else _scrub(v)) for k, v in value.items()}

@@ -1,0 +1,74 @@
+"""deploy/Dockerfile: non-root, a health check, the settings it sets are known, what it copies exists."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+
+import pytest
+
+from deploy.conftest import DEPLOY, ROOT
+from deploy.manifest import unknown_variables
+from shared.settings import DEFAULT_PORTS
+
+DOCKERFILE = (DEPLOY / "Dockerfile").read_text()
+
+
+def _instructions(name: str) -> list[str]:
+    joined = re.sub(r"\\\n\s*", " ", DOCKERFILE)
+    return [line.split(None, 1)[1] for line in joined.splitlines() if line.startswith(name + " ")]
+
+
+def test_the_image_runs_as_a_non_root_user():
+    users = _instructions("USER")
+    assert users and users[-1].split(":")[0] not in ("root", "0")
+    assert "useradd --system --uid 10001" in DOCKERFILE
+
+
+def test_the_image_checks_its_health_on_healthz():
+    (check,) = _instructions("HEALTHCHECK")
+    assert "xianfeng-healthcheck" in check
+    assert "COPY deploy/healthcheck.py /opt/xianfeng/bin/xianfeng-healthcheck" in DOCKERFILE
+    assert "/healthz" in (DEPLOY / "healthcheck.py").read_text()
+
+
+def test_the_image_sets_only_known_settings_and_exposes_the_service_ports():
+    env = " ".join(_instructions("ENV"))
+    names = re.findall(r"(\w+)=", env)
+    assert unknown_variables(names) == []
+    assert {"XIANFENG_ENV", "XIANFENG_DATA_DIR", "XIANFENG_BIND_HOST"} <= set(names)
+    exposed = {int(p) for p in " ".join(_instructions("EXPOSE")).split()}
+    assert set(DEFAULT_PORTS.values()) <= exposed
+
+
+def test_what_the_image_copies_exists_and_flower_is_in_the_ops_extra():
+    for copy in _instructions("COPY"):
+        if "--from=" in copy:
+            continue
+        *sources, _target = copy.split()
+        for source in sources:
+            assert (ROOT / source).exists(), source
+    assert '".[ops]"' in DOCKERFILE
+    extras = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["optional-dependencies"]
+    assert any(dep.startswith("flower") for dep in extras["ops"])
+    assert not any(dep.startswith("flower") for dep in tomllib.loads(
+        (ROOT / "pyproject.toml").read_text())["project"]["dependencies"])
+    ignored = (DEPLOY / "Dockerfile.dockerignore").read_text().split()
+    assert {".git", ".venv", "var", "tests"} <= set(ignored)
+
+
+@pytest.mark.parametrize(("command", "port"), [
+    (["/opt/xianfeng/bin/python", "/opt/xianfeng/bin/xianfeng", "serve", "survey"], 5002),
+    (["xianfeng", "serve", "notify", "--port", "7003"], 7003),
+    (["xianfeng", "worker", "notify"], None),
+    (["xianfeng", "beat"], None),
+    (["xianfeng", "migrate", "pledge"], None),
+])
+def test_the_health_check_probes_web_processes_only(command, port, monkeypatch):
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("healthcheck", DEPLOY / "healthcheck.py")
+    healthcheck = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(healthcheck)
+    monkeypatch.delenv("XIANFENG_SURVEY_PORT", raising=False)
+    assert healthcheck.web_port(command) == port
