@@ -159,6 +159,21 @@ def list_comments(session: Session, principal: Principal, org_id: int, args: dic
     return paginate(session, stmt, args["page"], args["page_size"])
 
 
+def orgs_awaiting_comment(session: Session, principal: Principal, org_id: int, args: dict, now: date) -> dict:
+    """The orgs below ``org_id`` with no comment for the quarter (by default the current one)."""
+    org = readable_org(session, principal, org_id)
+    year, quarter = rules.quarter_of(now)
+    year, quarter = args.get("year") or year, args.get("quarter") or quarter
+    commented = select(QuarterlyComment.org_id).where(QuarterlyComment.year == year,
+                                                       QuarterlyComment.quarter == quarter)
+    stmt = (select(Org).where(Org.path.startswith(org.path), Org.id != org.id, Org.id.not_in(commented),
+                              read_scope(session, principal).where(Org.id, Org.path))
+            .order_by(Org.path))
+    if args.get("kind"):
+        stmt = stmt.where(Org.kind == args["kind"])
+    return paginate(session, stmt, args["page"], args["page_size"])
+
+
 def get_comment(session: Session, principal: Principal, org_id: int, comment_id: int) -> QuarterlyComment:
     comment = fetch(session, QuarterlyComment, comment_id)
     if comment is None or comment.org_id != org_id:

@@ -77,6 +77,17 @@ class Comments(MethodView):
             return sup.create_comment(session, principal, org_id, data, sup.today())
 
 
+@comments.route("/<int:org_id>/comments/awaiting")
+class CommentsAwaiting(MethodView):
+    @comments.arguments(s.AwaitingCommentQueryArgsSchema, location="query")
+    @comments.response(200, page_schema(s.OrgBriefSchema))
+    def get(self, args, org_id: int):
+        """Orgs below this one still awaiting their quarterly comment (?year=&quarter=, default: this quarter)"""
+        principal = require(*READERS)
+        with service.db.session() as session:
+            return sup.orgs_awaiting_comment(session, principal, org_id, args, sup.today())
+
+
 @comments.route("/<int:org_id>/comments/<int:comment_id>")
 class CommentById(MethodView):
     @comments.response(200, s.CommentSchema)

@@ -86,6 +86,19 @@ class CommentQueryArgsSchema(PageArgsSchema):
     subtree = ma.fields.Boolean(load_default=False)
 
 
+class AwaitingCommentQueryArgsSchema(PageArgsSchema):
+    year = _year()
+    quarter = ma.fields.Integer(validate=v.Range(min=1, max=4))
+    kind = ma.fields.String(validate=v.OneOf(("committee", "branch")))
+
+
+class OrgBriefSchema(ma.Schema):
+    id = ma.fields.Integer(required=True)
+    name = ma.fields.String(required=True)
+    kind = ma.fields.String(required=True)
+    parent_id = ma.fields.Integer(allow_none=True)
+
+
 # ---- demonstration sites -------------------------------------------------------------------
 class GoalsSchema(ma.Schema):
     party_building = _text(required=False, max_len=2000)

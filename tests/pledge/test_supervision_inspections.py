@@ -140,6 +140,23 @@ def test_comments_list_by_quarter_and_subtree(client, world, as_admin):
     assert_error(client.get(f"/api/v1/orgs/{world.branch2}/comments/1", headers=as_admin), 404, "not_found")
 
 
+def test_orgs_awaiting_their_quarterly_comment(client, world, as_admin, auth_headers):
+    url = f"/api/v1/orgs/{world.branch1}/comments"
+    assert client.post(url, json={**this_quarter(), "text": "好"}, headers=as_admin).status_code == 201
+
+    def awaiting(org: int, query: str = "", headers=as_admin) -> list[int]:
+        page = client.get(f"/api/v1/orgs/{org}/comments/awaiting?{query}", headers=headers).get_json()
+        return [o["id"] for o in page["items"]]
+
+    assert awaiting(world.root) == [world.converter, world.branch2, world.coking, world.coking_branch]
+    assert awaiting(world.root, "kind=branch") == [world.branch2, world.coking_branch]
+    earlier = awaiting(world.root, "year=2024&quarter=1&kind=branch")
+    assert earlier == [world.branch1, world.branch2, world.coking_branch]
+    assert awaiting(world.converter, headers=auth_headers("org_admin", org=world.converter)) == [world.branch2]
+    assert_error(client.get(f"/api/v1/orgs/{world.converter}/comments/awaiting",
+                            headers=auth_headers("org_admin", org=world.coking)), 403, "org_forbidden")
+
+
 def test_ids_no_row_can_have_are_404_or_422_never_500(client, world, as_admin, auth_headers):
     huge = 99999999999999999999
     for url in (f"/api/v1/inspections/{huge}", f"/api/v1/demo-sites/{huge}", f"/api/v1/orgs/{huge}/comments",
