@@ -38,7 +38,7 @@ def ledger_workbook(org_name: str, period: str, rows: Iterable[dict], today: dat
     for i, (_, width) in enumerate(COLUMNS):
         ws.column_dimensions[chr(ord("A") + i)].width = width
     ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.paperSize = 9  # A4
     ws.print_title_rows = "4:4"
     title = WriteOnlyCell(ws, value=f"{org_name}承诺台账")
     title.font = Font(size=18, bold=True)

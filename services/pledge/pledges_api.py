@@ -14,7 +14,6 @@ from services.pledge.pledge_schemas import (
     CarrierQueryArgsSchema,
     CarrierSchema,
     CloseSchema,
-    TransitionCommentSchema,
     ExemplarQueryArgsSchema,
     ExemplarSchema,
     HistorySchema,
@@ -27,6 +26,7 @@ from services.pledge.pledge_schemas import (
     PublishSchema,
     ReviewSchema,
     ReviseSchema,
+    TransitionCommentSchema,
     WithdrawSchema,
 )
 from shared.auth import require

@@ -54,6 +54,8 @@ def _due_pledges(session: Session, day: date) -> Iterator[Pledge]:
 def due_message(session: Session, pledge: Pledge, day: date) -> SendNotification | None:
     kind = due_kind(pledge.due_on, day)
     people = [pledge.pledger_id] if pledge.pledger_type == "person" else secretaries(session, pledge.org_id)
+    if not people and pledge.reviewer_org_id:  # an org without a secretary on record: its reviewer's
+        people = secretaries(session, pledge.reviewer_org_id)
     if kind == "overdue" and pledge.reviewer_org_id and pledge.pledger_type == "person":
         people += secretaries(session, pledge.reviewer_org_id)
     people = list(dict.fromkeys(people))

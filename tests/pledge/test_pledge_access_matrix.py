@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import pledge_body
+from pledge_core_support import pledge_body
 
 from services.pledge.lifecycle import ACTIONS, STATES, TRANSITIONS, allowed_actions, transition
 from services.pledge.pledge_access import Parties, may, may_view

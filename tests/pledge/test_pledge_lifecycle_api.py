@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from conftest import pledge_body, published_pledge
+from pledge_core_support import pledge_body, published_pledge
 
 
 def test_member_pledge_through_review_publication_lookback_and_close(api, tree, sent):

@@ -1,6 +1,6 @@
 """Alembic environment of the pledge service (own version table: alembic_version_pledge)."""
 
-import services.pledge.models  # noqa: F401  (registers every table on the metadata)
+import services.pledge.models
 import services.pledge.supervision_models  # noqa: F401  (supervision tables, migration 0003)
 from services.pledge.extensions import Base
 from shared.migrations import run_env
