@@ -72,3 +72,13 @@ def test_the_health_check_probes_web_processes_only(command, port, monkeypatch):
     spec.loader.exec_module(healthcheck)
     monkeypatch.delenv("XIANFENG_SURVEY_PORT", raising=False)
     assert healthcheck.web_port(command) == port
+
+
+def test_the_runbook_documents_every_setting_and_every_piece():
+    from shared.settings import known_variables
+
+    runbook = (DEPLOY / "README.md").read_text()
+    assert [v for v in known_variables() if f"`{v}`" not in runbook] == []
+    for command in ("xianfeng migrate", "xianfeng serve", "xianfeng worker", "xianfeng beat", "pg_dump",
+                    "pg_restore", ".backup", "XIANFENG_SECRET_KEY_PREVIOUS", "xianfeng_queue_depth"):
+        assert command in runbook, command
