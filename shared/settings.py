@@ -44,7 +44,7 @@ class Settings:
     log_json: bool = True
     # seconds a broker message may stay unacknowledged before Redis hands it out again;
     # longer than any countdown/ETA we use (the longest is one day for survey reminders).
-    visibility_timeout: int = 2 * 24 * 3600
+    visibility_timeout: int = 2 * 3600
     idempotency_ttl: int = 24 * 3600
     max_upload_bytes: int = 50 * 1024 * 1024
     board_public: bool = True
