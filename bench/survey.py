@@ -1,0 +1,298 @@
+"""Survey benchmarks: ballot submission over HTTP and the aggregation of a round's answers.
+
+1. Ballot submission.  The survey app under gunicorn (2 workers, gthread × 4) takes
+   ``POST /api/v1/ballots/<token>`` (20 answers each: 5 members × 四强) for distinct tokens; the baseline
+   is a plain Flask app under the same gunicorn settings whose endpoint parses the same JSON and does
+   one INSERT into the same database.  Client: 8 threads in this process, one keep-alive
+   ``httpx.Client`` each, every request timed; the same client drives both servers.
+2. Aggregation.  A closed round with 10^6 answers (quick: 10^4) written straight into the answer table;
+   wall time of the whole workflow (start → every chunk → ranks, suppression, summaries, results_ready)
+   run in this process, against the bare ``GROUP BY`` over the same answers in the same database.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from datetime import timedelta
+from pathlib import Path
+
+import httpx
+from flask import Flask, request
+from sqlalchemy import Column, MetaData, String, Table, Text, create_engine, insert, select, text
+
+from bench import Context, Figure, percentiles, stopwatch
+from shared.db import utcnow
+from shared.testing.databases import create_pg_database, drop_pg_database, environ_for_test
+from shared.testing.fakes import RecordingSender
+from shared.testing.processes import wait_for
+
+BENCH = "survey"
+CLIENT_THREADS = 8
+PLAIN = MetaData()
+plain_rows = Table("bench_plain_submissions", PLAIN, Column("id", String(32), primary_key=True),
+                   Column("token", String(64)), Column("body", Text))
+
+
+def plain_app() -> Flask:
+    """The baseline: parse the JSON body, one INSERT (gunicorn factory: ``bench.survey:plain_app()``)."""
+    engine = create_engine(os.environ["BENCH_PLAIN_DATABASE_URL"].replace("postgresql://", "postgresql+psycopg://"))
+    app = Flask("plain")
+
+    @app.post("/plain/<token>")
+    def submit(token: str):
+        data = json.loads(request.get_data())
+        with engine.begin() as conn:
+            conn.execute(insert(plain_rows).values(id=uuid.uuid4().hex, token=token,
+                                                   body=json.dumps(data["answers"])))
+        return {"round_id": 1, "answers": len(data["answers"])}, 201
+
+    return app
+
+
+# ---- setup ----------------------------------------------------------------------------------------
+
+def _database(ctx: Context, name: str) -> tuple[str, callable]:
+    if ctx.backend == "services":
+        db = f"xf_bench_{name}_{os.getpid()}"
+        return create_pg_database(db), lambda: drop_pg_database(db)
+    return f"sqlite:///{ctx.workdir / (name + '.sqlite3')}", lambda: None
+
+
+def _directory(branches: int, members: int, employees: int):
+    from shared.messages import DirectoryChanged, OrgRecord, PersonRecord
+
+    orgs = [OrgRecord(1, "G", "集团党委", "committee", None, "/1/")]
+    people = []
+    pid = 1000
+    for b in range(branches):
+        oid = 10 + b
+        orgs.append(OrgRecord(oid, f"B{oid}", f"支部{oid}", "branch", 1, f"/1/{oid}/"))
+        for i in range(members + employees):
+            pid += 1
+            people.append(PersonRecord(pid, f"E{pid}", f"人员{pid}", oid, i < members,
+                                       roles=["secretary"] if i == 0 else []))
+    return DirectoryChanged(orgs=orgs, people=people)
+
+
+def _open_round(ctx: Context, url: str, employees: int) -> tuple[dict[str, str], list[str]]:
+    """A three-way round whose employees each hold a ballot of 5 members; returns the env and the tokens."""
+    from services.survey import rounds
+    from services.survey.extensions import service
+    from services.survey.models import directory
+    from shared.auth import Principal
+    from shared.directory import apply
+    from shared.settings import load
+
+    env = {**environ_for_test(ctx.workdir, {"survey": url}, "embedded"), "XIANFENG_SURVEY_RATE_LIMIT_ENABLED": "0",
+           "XIANFENG_LOG_LEVEL": "WARNING"}
+    settings = load(env)
+    service.migrate(settings)
+    sent = RecordingSender()
+    service.start(settings, sender=sent)
+    per_branch = 50
+    with service.db.session() as s:
+        apply(s, directory, _directory(max(1, employees // per_branch), 5, per_branch))
+    admin = Principal(sub=None, roles=frozenset({"admin"}))
+    with service.db.session() as s:
+        created = rounds.create_round(s, admin, {"kind": "three_way", "title": "bench", "root_org_id": 1,
+                                                 "closes_at": utcnow() + timedelta(days=2)}, utcnow())
+    with service.db.session() as s:
+        rounds.open_round(s, admin, created["id"], utcnow())
+    tokens = [item["link"].rsplit("/b/", 1)[1] for p in sent.of("notify.send") for item in p["items"]]
+    service.runtime.db.dispose()
+    employees_tokens = tokens  # secretaries/members hold branch ballots; the load only uses 5-member ballots
+    return env, employees_tokens
+
+
+def _gunicorn(app: str, port: int, env: dict[str, str], log: Path) -> subprocess.Popen:
+    argv = [sys.executable, "-m", "gunicorn", "-w", "2", "-k", "gthread", "--threads", "4", "-b",
+            f"127.0.0.1:{port}", "--log-level", "warning", app]
+    out = log.open("ab")
+    proc = subprocess.Popen(argv, env={**os.environ, **env}, stdout=out, stderr=subprocess.STDOUT,
+                            cwd=str(Path(__file__).resolve().parent.parent), start_new_session=True)
+    out.close()
+    wait_for(lambda: _answers(f"http://127.0.0.1:{port}/healthz"), 30, what=f"{app} listening")
+    return proc
+
+
+def _answers(url: str) -> bool:
+    try:
+        return httpx.get(url, timeout=1).status_code in (200, 404)
+    except httpx.HTTPError:
+        return False
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    import signal
+
+    os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(15)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+
+
+# ---- the load --------------------------------------------------------------------------------------
+
+def _load(base: str, paths: list[str], bodies: list[bytes]) -> tuple[float, list[float], int]:
+    """POST each body to its path from CLIENT_THREADS threads; wall time, latencies, non-201 count."""
+    latencies: list[float] = []
+    failures = [0]
+    lock = threading.Lock()
+    jobs = list(zip(paths, bodies, strict=True))
+
+    def worker(share: list) -> None:
+        with httpx.Client(base_url=base, timeout=30, headers={"Content-Type": "application/json"}) as client:
+            mine, bad = [], 0
+            for path, body in share:
+                start = time.perf_counter()
+                r = client.post(path, content=body)
+                mine.append(time.perf_counter() - start)
+                bad += r.status_code != 201
+            with lock:
+                latencies.extend(mine)
+                failures[0] += bad
+
+    threads = [threading.Thread(target=worker, args=(jobs[i::CLIENT_THREADS],)) for i in range(CLIENT_THREADS)]
+    with stopwatch() as wall:
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    return wall[0], latencies, failures[0]
+
+
+def _ballot_body(client: httpx.Client, token: str) -> bytes:
+    ballot = client.get(f"/api/v1/ballots/{token}").json()
+    rng = random.Random(token)
+    return json.dumps({"answers": [{"target_type": t["target_type"], "target_id": t["target_id"], "dimension": d,
+                                    "score": rng.randint(1, 5)} for t in ballot["targets"]
+                                   for d in t["dimensions"]]}).encode()
+
+
+def bench_submission(ctx: Context) -> list[Figure]:
+    requests = ctx.size(3000, 300)
+    url, drop = _database(ctx, "submit")
+    try:
+        env, tokens = _open_round(ctx, url, requests + 200)
+        engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://"))
+        PLAIN.create_all(engine)
+        engine.dispose()
+        survey_port, plain_port = _free_port(), _free_port()
+        servers = [_gunicorn("services.survey:create_app()", survey_port, env, ctx.workdir / "survey.log"),
+                   _gunicorn("bench.survey:plain_app()", plain_port, {**env, "BENCH_PLAIN_DATABASE_URL": url},
+                             ctx.workdir / "plain.log")]
+        try:
+            with httpx.Client(base_url=f"http://127.0.0.1:{survey_port}") as c:
+                bodies = {t: _ballot_body(c, t) for t in tokens}
+            usable = [t for t in tokens if len(json.loads(bodies[t])["answers"]) == 20][:requests]
+            payload = [bodies[t] for t in usable]
+            _load(f"http://127.0.0.1:{plain_port}", [f"/plain/warm{i}" for i in range(50)], payload[:50])
+            plain_wall, plain_lat, plain_bad = _load(f"http://127.0.0.1:{plain_port}",
+                                                     [f"/plain/{t}" for t in usable], payload)
+            survey_wall, survey_lat, survey_bad = _load(f"http://127.0.0.1:{survey_port}",
+                                                        [f"/api/v1/ballots/{t}" for t in usable], payload)
+        finally:
+            for proc in servers:
+                _stop(proc)
+    finally:
+        drop()
+    survey_rps, plain_rps = len(usable) / survey_wall, len(usable) / plain_wall
+    [p99], [plain_p99] = percentiles(survey_lat, 99), percentiles(plain_lat, 99)
+    extra = {"requests": len(usable), "answers_per_ballot": 20, "client_threads": CLIENT_THREADS,
+             "non_201": survey_bad, "baseline_non_201": plain_bad, "p50_ms": percentiles(survey_lat, 50)[0]}
+    return [
+        Figure(BENCH, "ballot submission throughput", survey_rps, "req/s", plain_rps, "plain Flask + 1 INSERT",
+               "ratio >= 0.5", survey_rps / plain_rps >= 0.5 and survey_bad == 0, extra=extra),
+        Figure(BENCH, "ballot submission p99", p99, "ms", plain_p99, "plain Flask + 1 INSERT", "p99 < 50 ms",
+               p99 < 50, extra=extra),
+    ]
+
+
+# ---- aggregation -----------------------------------------------------------------------------------
+
+def _answers_round(url: str, ctx: Context, answers: int) -> int:
+    """A closed three-way round: person targets of 4 dimensions × 100 raters each, written directly."""
+    from services.survey.extensions import service
+    from services.survey.models import Answer, Round, RoundTarget
+    from shared.settings import load
+
+    settings = load({**environ_for_test(ctx.workdir, {"survey": url}, "embedded"), "XIANFENG_LOG_LEVEL": "WARNING"})
+    service.migrate(settings)
+    service.start(settings, sender=RecordingSender())
+    raters, dims = 100, ("awareness", "skill", "performance", "solidarity")
+    targets = max(1, answers // (raters * len(dims)))
+    from services.survey.domain.rules import round_settings
+
+    with service.db.session() as s:
+        round_ = Round(kind="three_way", title="bench", root_org_id=1, root_path="/1/", closes_at=utcnow(),
+                       state="closed", settings=round_settings({}), closed_at=utcnow())
+        s.add(round_)
+        s.flush()
+        rows = [{"round_id": round_.id, "target_type": "person", "target_id": 10_000 + i, "name": f"党员{i}",
+                 "org_id": 10 + i // 10, "org_path": f"/1/{10 + i // 10}/"} for i in range(targets)]
+        s.execute(insert(RoundTarget), rows)
+        round_id = round_.id
+    with service.db.session() as s:
+        refs = s.scalars(select(RoundTarget.id).where(RoundTarget.round_id == round_id)).all()
+    rng = random.Random(1)
+    batch: list[dict] = []
+    for ref in refs:
+        for dim in dims:
+            for _ in range(raters):
+                batch.append({"id": uuid.uuid4().hex, "round_id": round_id, "target_ref": ref, "dimension": dim,
+                              "part": None, "score": rng.randint(1, 5)})
+                if len(batch) >= 20_000:
+                    with service.db.session() as s:
+                        s.execute(insert(Answer), batch)
+                    batch = []
+    if batch:
+        with service.db.session() as s:
+            s.execute(insert(Answer), batch)
+    with service.db.engine.begin() as conn:
+        conn.execute(text("ANALYZE"))
+    return round_id
+
+
+def bench_aggregation(ctx: Context) -> list[Figure]:
+    from services.survey import aggregation
+    from services.survey.extensions import service
+
+    answers = ctx.size(1_000_000, 10_000)
+    url, drop = _database(ctx, "aggregate")
+    try:
+        round_id = _answers_round(url, ctx, answers)
+        bare = text("SELECT target_ref, dimension, part, count(*), sum(score), min(score), max(score) "
+                    "FROM survey_answers WHERE round_id = :r GROUP BY target_ref, dimension, part")
+        with service.db.engine.connect() as conn, stopwatch() as bare_wall:
+            groups = len(conn.execute(bare, {"r": round_id}).all())
+        with stopwatch() as wall:
+            aggregation.run_inline(service.db, round_id, utcnow())
+        with service.db.engine.connect() as conn, stopwatch() as bare_again:
+            conn.execute(bare, {"r": round_id}).all()
+        service.runtime.db.dispose()
+    finally:
+        drop()
+    baseline = min(bare_wall[0], bare_again[0])
+    return [Figure(BENCH, f"aggregation of {answers:,} answers (close → results_ready)", wall[0], "s", baseline,
+                   "bare GROUP BY", "ratio <= 2", wall[0] / baseline <= 2,
+                   extra={"groups": groups, "targets": groups // 4})]
+
+
+def run(ctx: Context) -> list[Figure]:
+    return bench_submission(ctx) + bench_aggregation(ctx)
