@@ -20,7 +20,7 @@ from flask import Flask
 from sqlalchemy.orm import DeclarativeBase, Session
 
 from shared import celery as celery_setup
-from shared import idempotency, metrics, migrations, outbox
+from shared import deadletter, idempotency, metrics, migrations, outbox
 from shared.db import Database
 from shared.messages import Message
 from shared.metrics import Sample
@@ -38,6 +38,7 @@ class Runtime:
     relay: outbox.Relay
     idempotency: idempotency.Idempotency
     sender: Callable | None = None
+    dead_letters: deadletter.DeadLetters | None = None
 
 
 class Service:
@@ -54,6 +55,7 @@ class Service:
         self.metadata = base.metadata
         self.outbox_table = outbox.define_table(self.metadata)
         self.idempotency_table = idempotency.define_table(self.metadata)
+        self.dead_letter_table = deadletter.define_table(self.metadata)
         self.celery = celery_setup.make_celery(self.name)
         self.runtime: Runtime | None = None
         self._register_common_tasks()
@@ -108,7 +110,8 @@ class Service:
         relay = outbox.Relay(db, self.outbox_table, self.celery, sender=sender)
         outbox.relay_after_commit(db, relay)
         idem = idempotency.Idempotency(db, self.idempotency_table, settings.idempotency_ttl)
-        self.runtime = Runtime(settings, db, self.celery, relay, idem, sender)
+        self.runtime = Runtime(settings, db, self.celery, relay, idem, sender,
+                               deadletter.DeadLetters(db, self.dead_letter_table, self.celery))
         if self.tasks_module:
             importlib.import_module(self.tasks_module)
         return self.runtime
@@ -130,6 +133,7 @@ class Service:
             metrics_collectors=[metrics.ServiceCollector(self, runtime.settings)],
         )
         runtime.idempotency.init_app(app)
+        api.register_blueprint(deadletter.blueprint(lambda: self.runtime.dead_letters))
         self.register_api(app, api)
         app.extensions["xianfeng_service"] = self
         return app
@@ -172,6 +176,15 @@ def _fresh_connections_after_fork(**_kw) -> None:
         if svc.runtime is not None:
             svc.runtime.db.engine.dispose(close=False)
 
+
+def _dead_letters_of(app: Celery) -> deadletter.DeadLetters | None:
+    for svc in discover().values():
+        if svc.celery is app and svc.runtime is not None:
+            return svc.runtime.dead_letters
+    return None
+
+
+deadletter.install_signal(_dead_letters_of)
 
 _DISCOVERED: dict[str, Service] = {}
 
