@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import ClassVar
 
 from sqlalchemy import func, literal, select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -20,7 +21,7 @@ from services.pledge.extensions import service
 from services.pledge.import_rows import clean_org, clean_person, row_message
 from services.pledge.models import Org, Person, Pledge
 from shared.db import utcnow
-from shared.messages import DirectoryChanged, PersonRecord
+from shared.messages import DirectoryChanged, Message
 
 PERSON_COLUMNS = ("employee_no", "name", "org_id", "org_path", "party_member", "joined_party_on", "roles", "email",
                   "phone", "active", "updated_at")
@@ -182,9 +183,9 @@ def upsert_people(session: Session, rows: list[tuple[int, dict]], index: OrgInde
                 out.errors.append(RowError(number, None, row_message("failed", lang, reason=reason), "people"))
     records = [_record(values, ids[values["employee_no"]]) for _, values in good if values["employee_no"] in ids]
     out.written = len(records)
-    out.created = sum(1 for r in records if r.employee_no not in existing)
+    out.created = sum(1 for r in records if r["employee_no"] not in existing)
     if records:
-        service.publish(session, DirectoryChanged(people=records))
+        service.publish(session, PeopleChanged(people=records))
     return out
 
 
@@ -195,19 +196,43 @@ def _person_values(row: dict, index: OrgIndex) -> dict:
             "email": row["email"], "phone": row["phone"], "active": True}
 
 
+def _upsert_statement(dialect: str):
+    """``INSERT … ON CONFLICT (employee_no) DO UPDATE … RETURNING id, employee_no``, compiled once and cached;
+    executed with many parameter sets, SQLAlchemy batches it into multi-row VALUES ("insertmanyvalues")."""
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    table = Person.__table__
+    stmt = insert(table)
+    stmt = stmt.on_conflict_do_update(index_elements=["employee_no"],
+                                      set_={c: stmt.excluded[c] for c in PERSON_COLUMNS})
+    return stmt.returning(table.c.id, table.c.employee_no, sort_by_parameter_order=True)
+
+
+_UPSERTS = {name: _upsert_statement(name) for name in ("postgresql", "sqlite")}
+
+
 def _upsert_people(session: Session, values: list[dict]) -> dict[str, int]:
     now = utcnow()
     rows = [{**v, "created_at": now, "updated_at": now} for v in values]
-    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    stmt = insert(Person.__table__).values(rows)
-    stmt = stmt.on_conflict_do_update(index_elements=["employee_no"],
-                                      set_={c: stmt.excluded[c] for c in PERSON_COLUMNS})
-    result = session.execute(stmt.returning(Person.__table__.c.id, Person.__table__.c.employee_no))
+    result = session.execute(_UPSERTS[session.get_bind().dialect.name], rows)
     return {r.employee_no: r.id for r in result}
 
 
-def _record(values: dict, person_id: int) -> PersonRecord:
+@dataclass(frozen=True)
+class PeopleChanged(Message):
+    """A ``DirectoryChanged`` of people, carried as ready payload dicts (``PersonRecord``'s shape): the
+    consumers read it with ``DirectoryChanged.from_payload``; building 1,000 frozen records and deep-copying
+    them with ``dataclasses.asdict`` once per consuming task would cost more than the upsert itself."""
+
+    tasks: ClassVar[tuple[str, ...]] = DirectoryChanged.tasks
+    people: list[dict] = field(default_factory=list)
+
+    def to_payload(self) -> dict:
+        return {"orgs": [], "people": self.people, "snapshot": False}
+
+
+def _record(values: dict, person_id: int) -> dict:
+    """A person as ``PersonRecord``'s payload."""
     joined = values["joined_party_on"]
-    return PersonRecord(id=person_id, employee_no=values["employee_no"], name=values["name"], org_id=values["org_id"],
-                        party_member=values["party_member"], joined_party_on=joined.isoformat() if joined else None,
-                        roles=list(values["roles"]), email=values["email"], phone=values["phone"], active=True)
+    return {"id": person_id, "employee_no": values["employee_no"], "name": values["name"], "org_id": values["org_id"],
+            "party_member": values["party_member"], "joined_party_on": joined.isoformat() if joined else None,
+            "roles": list(values["roles"]), "email": values["email"], "phone": values["phone"], "active": True}

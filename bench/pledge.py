@@ -1,0 +1,170 @@
+"""pledge core: importing the directory, and reading the ledger of the whole group.
+
+- Import: a CSV of 10^5 people over 22 units × 20 branches, run as the ``pledge.import_directory`` job
+  does (validation, chunked upserts, one ``DirectoryChanged`` per 1,000 people through the outbox, relay);
+  baseline: a plain SQLAlchemy Core bulk insert of the same rows into the same table.  Goal: rows/s
+  ratio >= 0.3 (PostgreSQL).
+- Ledger: ``GET /api/v1/orgs/<root>/ledger`` first page with 10^5 published pledges, p50/p99 over 200
+  requests through the Flask app; baseline: the same page and count as bare SQL.  Goal: p99 < 100 ms.
+"""
+
+from __future__ import annotations
+
+import io
+import uuid
+from datetime import date, timedelta
+
+from sqlalchemy import delete, func, insert, select
+
+from bench import Context, Figure, percentiles, stopwatch, timed
+from shared import auth
+from shared.db import utcnow
+from shared.settings import load
+from shared.testing.databases import create_pg_database, drop_pg_database
+
+UNITS, BRANCHES_PER_UNIT = 22, 20
+ADMIN = auth.Principal(sub="bench", roles=frozenset({"admin"}))
+
+
+def _orgs(service) -> list[tuple[int, dict]]:
+    from services.pledge.directory_upsert import OrgIndex, upsert_orgs
+
+    rows = [{"code": "HG", "name": "集团党委", "kind": "committee"}]
+    for u in range(UNITS):
+        rows.append({"code": f"U{u}", "name": f"二级单位{u}党委", "kind": "committee", "parent_code": "HG"})
+        rows += [{"code": f"U{u}B{b}", "name": f"单位{u}第{b}支部", "kind": "branch", "parent_code": f"U{u}"}
+                 for b in range(BRANCHES_PER_UNIT)]
+    with service.db.session() as s:
+        upsert_orgs(s, list(enumerate(rows, start=2)), OrgIndex.load(s), "zh")
+        return [(r.id, r.path) for r in s.execute(select(_org().id, _org().path).where(_org().kind == "branch"))]
+
+
+def _org():
+    from services.pledge.models import Org
+
+    return Org
+
+
+def _people_csv(n: int, branches: int) -> bytes:
+    out = io.StringIO()
+    out.write("工号,姓名,组织编码,是否党员,入党日期,职务,邮箱,手机\n")
+    for i in range(n):
+        b = i % (UNITS * BRANCHES_PER_UNIT)
+        joined = (date(1980, 1, 1) + timedelta(days=i % 10_000)).isoformat() if i % 3 else ""
+        out.write(f"P{i:07d},员工{i},U{b // BRANCHES_PER_UNIT}B{b % BRANCHES_PER_UNIT},{'是' if i % 3 else '否'},"
+                  f"{joined},{'书记' if i % 50 == 0 else ''},p{i}@example.com,1380{i:07d}\n")
+    return out.getvalue().encode()
+
+
+def _core_rows(n: int, branch_paths: dict[str, tuple[int, str]]) -> list[dict]:
+    now, rows = utcnow(), []
+    for i in range(n):
+        b = i % (UNITS * BRANCHES_PER_UNIT)
+        org_id, path = branch_paths[f"U{b // BRANCHES_PER_UNIT}B{b % BRANCHES_PER_UNIT}"]
+        rows.append({"employee_no": f"P{i:07d}", "name": f"员工{i}", "org_id": org_id, "org_path": path,
+                     "party_member": bool(i % 3), "roles": ["secretary"] if i % 50 == 0 else [],
+                     "joined_party_on": date(1980, 1, 1) + timedelta(days=i % 10_000) if i % 3 else None,
+                     "email": f"p{i}@example.com", "phone": f"1380{i:07d}", "active": True, "created_at": now,
+                     "updated_at": now})
+    return rows
+
+
+def bench_import(service, n: int) -> tuple[float, float, dict]:
+    from services.pledge import import_job
+    from services.pledge.models import ImportJob, Org, Person
+
+    with service.db.session() as s:
+        paths = {r.code: (r.id, r.path) for r in s.execute(select(Org.code, Org.id, Org.path))}
+    rows = _core_rows(n, paths)
+    with stopwatch() as core, service.db.session() as s:
+        for start in range(0, n, 10_000):
+            s.execute(insert(Person.__table__), rows[start:start + 10_000])
+    with service.db.session() as s:
+        s.execute(delete(Person))
+        s.execute(delete(service.outbox_table))
+    content = _people_csv(n, UNITS * BRANCHES_PER_UNIT)
+    with service.db.session() as s:
+        job_id = import_job.create_job(s, ADMIN, "people.csv", content, "zh").id
+    with stopwatch() as job:
+        assert import_job.run_job(job_id) == "done"
+    with service.db.session() as s:
+        done = s.get(ImportJob, job_id)
+        assert done.created_people == n and done.error_count == 0, (done.created_people, done.errors[:3])
+        messages = s.scalar(select(func.count()).select_from(service.outbox_table))
+    return n / job[0], n / core[0], {"import_s": job[0], "core_s": core[0], "outbox_rows": messages}
+
+
+def _pledges(service, branches: list[tuple[int, str]], n: int) -> None:
+    from services.pledge.models import Pledge
+
+    now, today = utcnow(), date.today()
+    targets = [{"name": "降本", "unit": "万元", "target": 100, "due_on": None}]
+    rows = [{"pledger_type": "org", "pledger_id": branches[i % len(branches)][0], "pledger_name": f"支部{i}",
+             "org_id": branches[i % len(branches)][0], "org_path": branches[i % len(branches)][1],
+             "reviewer_org_id": None, "category": "key_tasks", "title": f"承诺{i}", "content": "", "audiences": [],
+             "targets": targets, "due_on": today + timedelta(days=i % 365 - 100), "state": "published", "version": 1,
+             "published_version": 1, "on_ledger": True, "channels": ["board"], "exemplar": False,
+             "latest_values": {"降本": i % 120}, "completion": min(1.0, (i % 120) / 100), "created_at": now,
+             "updated_at": now} for i in range(n)]
+    with service.db.session() as s:
+        for start in range(0, n, 10_000):
+            s.execute(insert(Pledge.__table__), rows[start:start + 10_000])
+
+
+def _bare_ledger(service, root_path: str):
+    from services.pledge.models import Org, Pledge
+
+    base = select(Pledge, Org.name).join(Org, Org.id == Pledge.org_id).where(
+        Pledge.on_ledger.is_(True), Pledge.org_path.startswith(root_path))
+    count = select(func.count()).select_from(Pledge).where(Pledge.on_ledger.is_(True),
+                                                           Pledge.org_path.startswith(root_path))
+
+    def bare() -> None:
+        with service.db.session() as s:
+            s.execute(count).scalar_one()
+            s.execute(base.order_by(Pledge.due_on, Pledge.id).limit(50)).all()
+
+    return bare
+
+
+def run(ctx: Context) -> list[Figure]:
+    from services.pledge import service
+
+    people, pledges, repeat = ctx.size(100_000, 5_000), ctx.size(100_000, 5_000), ctx.size(200, 40)
+    pg_name = f"xf_bench_pledge_{uuid.uuid4().hex[:8]}"
+    url = create_pg_database(pg_name) if ctx.backend == "services" else f"sqlite:///{ctx.workdir / 'pledge.sqlite3'}"
+    settings = load({"XIANFENG_ENV": "test", "XIANFENG_DATA_DIR": str(ctx.workdir),
+                     "XIANFENG_PLEDGE_DATABASE_URL": url})
+    try:
+        service.migrate(settings)
+        service.start(settings, sender=lambda *a, **k: None)
+        branches = _orgs(service)
+        rate, core_rate, extra = bench_import(service, people)
+        _pledges(service, branches, pledges)
+        if ctx.backend == "services":
+            with service.db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                conn.exec_driver_sql("VACUUM ANALYZE")
+        client = service.create_app(settings).test_client()
+        headers = {"Authorization": f"Bearer {auth.mint(settings.secret_key, roles=['member'], sub='1')}"}
+        with service.db.session() as s:
+            root_id, root_path = s.execute(select(_org().id, _org().path).where(_org().code == "HG")).one()
+        ledger_url = f"/api/v1/orgs/{root_id}/ledger"
+        assert client.get(ledger_url, headers=headers).get_json()["total"] == pledges
+        api = timed(lambda: client.get(ledger_url, headers=headers), repeat)
+        bare = timed(_bare_ledger(service, root_path), repeat)
+    finally:
+        if service.runtime is not None:
+            service.runtime.db.dispose()
+        if ctx.backend == "services":
+            drop_pg_database(pg_name)
+    api_p50, api_p99 = percentiles(api, 50, 99)
+    bare_p50, bare_p99 = percentiles(bare, 50, 99)
+    goal = 0.3 if ctx.backend == "services" else None
+    return [
+        Figure("pledge", f"directory import, {people} people (job: validate, upsert, outbox)", rate, "rows/s",
+               baseline=core_rate, baseline_name="SQLAlchemy Core bulk insert", goal="ratio >= 0.3 (PostgreSQL)",
+               passed=None if goal is None else rate / core_rate >= goal, extra=extra),
+        Figure("pledge", f"ledger of the group root, {pledges} pledges, first page p99", api_p99, "ms",
+               baseline=bare_p99, baseline_name="bare SQL page + count p99", goal="p99 < 100 ms",
+               passed=api_p99 < 100, extra={"p50_ms": api_p50, "bare_p50_ms": bare_p50, "requests": repeat}),
+    ]
