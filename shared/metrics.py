@@ -119,9 +119,34 @@ def use_multiprocess(path: Path) -> None:
     if _multiprocess_dir == path:
         return
     path.mkdir(parents=True, exist_ok=True)
+    prune_dead(path)
     os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(path)
     values.ValueClass = values.MultiProcessValue()
     _multiprocess_dir = path
+
+
+def prune_dead(path: Path) -> list[Path]:
+    """Drop the files of processes that no longer run (one host restarts often: ``xianfeng run``).
+
+    Their counts leave the sums; Prometheus reads the drop as a counter reset, as after a restart.
+    """
+    removed = []
+    for file in path.glob("*_*.db"):
+        pid = file.stem.rsplit("_", 1)[-1]
+        if pid.isdigit() and not _alive(int(pid)):
+            file.unlink(missing_ok=True)
+            removed.append(file)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def multiprocess_dir() -> Path | None:

@@ -146,13 +146,36 @@ def test_files_of_other_processes_add_up_with_this_process(tmp_path):
     script = (
         "import sys; from pathlib import Path; from shared import metrics;"
         "metrics.use_multiprocess(Path(sys.argv[1]));"
-        "metrics.TASKS.labels('survey', 'survey.aggregate', 'success').inc(2)"
+        "metrics.TASKS.labels('survey', 'survey.aggregate', 'success').inc(2);"
+        "print('ready', flush=True); sys.stdin.read()"
     )
-    for _ in range(2):
-        subprocess.run([sys.executable, "-c", script, str(tmp_path)], check=True, timeout=60)
-    metrics.TASKS.labels("survey", "survey.aggregate", "success").inc()
-    text = metrics.exposition("survey", tmp_path).decode()
+    running = [subprocess.Popen([sys.executable, "-c", script, str(tmp_path)], stdin=subprocess.PIPE,
+                                stdout=subprocess.PIPE, text=True) for _ in range(2)]
+    try:
+        assert [p.stdout.readline().strip() for p in running] == ["ready", "ready"]
+        metrics.TASKS.labels("survey", "survey.aggregate", "success").inc()
+        text = metrics.exposition("survey", tmp_path).decode()
+    finally:
+        for p in running:
+            p.communicate("", timeout=30)
     families = {f.name: f for f in text_string_to_metric_families(text)}
     totals = [s.value for s in families["xianfeng_tasks"].samples
               if s.labels.get("task") == "survey.aggregate" and s.labels.get("outcome") == "success"]
     assert len(totals) == 1 and totals[0] >= 5  # 2 + 2 from the files, 1 (or more) in this process
+
+
+def test_files_of_processes_that_ended_are_pruned_at_start(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    ended = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
+                           text=True, check=True).stdout.strip()
+    (tmp_path / f"counter_{ended}.db").write_bytes(b"")
+    (tmp_path / f"histogram_{ended}.db").write_bytes(b"")
+    (tmp_path / f"counter_{os.getpid()}.db").write_bytes(b"")
+
+    removed = metrics.prune_dead(tmp_path)
+
+    assert sorted(p.name for p in removed) == [f"counter_{ended}.db", f"histogram_{ended}.db"]
+    assert (tmp_path / f"counter_{os.getpid()}.db").exists()
