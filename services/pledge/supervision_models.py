@@ -52,6 +52,7 @@ class Inspection(Base):
 
     __table_args__ = (
         Index("ix_inspections_org_id_visited_on", "org_id", "visited_on"),
+        Index("ix_inspections_visited_on_id", "visited_on", "id"),  # newest first over a whole subtree
         CheckConstraint("rating BETWEEN 1 AND 5", name="rating_range"),
     )
 

@@ -108,6 +108,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('inspections', schema=None) as batch_op:
         batch_op.create_index('ix_inspections_org_id_visited_on', ['org_id', 'visited_on'], unique=False)
+        batch_op.create_index('ix_inspections_visited_on_id', ['visited_on', 'id'], unique=False)
 
     op.create_table('quarterly_comments',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -169,6 +170,7 @@ def downgrade() -> None:
 
     op.drop_table('quarterly_comments')
     with op.batch_alter_table('inspections', schema=None) as batch_op:
+        batch_op.drop_index('ix_inspections_visited_on_id')
         batch_op.drop_index('ix_inspections_org_id_visited_on')
 
     op.drop_table('inspections')
