@@ -26,7 +26,7 @@ from services.notify.channels.webhook import Target
 from services.notify.domain.policy import DEFAULT_PREFERENCES, Outcome, Preferences, backoff_seconds, skip_reason
 from services.notify.domain.states import DELIVERY, OPEN_DELIVERY_STATES, sources, target
 from services.notify.models import Delivery, InboxMessage, Notification, NotificationItem, WebhookEndpoint
-from services.notify.sql import insert_ignore
+from services.notify.sql import among, insert_ignore
 from shared.db import Database
 
 Clock = Callable[[], datetime]
@@ -58,11 +58,11 @@ class Chunk:
 
 def load_chunk(session: Session, notification: Notification, person_ids: list[int]) -> Chunk:
     items = session.execute(select(NotificationItem).where(
-        NotificationItem.notification_id == notification.id, NotificationItem.person_id.in_(person_ids))).scalars()
+        NotificationItem.notification_id == notification.id, among(NotificationItem.person_id, person_ids))).scalars()
     wants = set(notification.channels)
     return Chunk(
         notification, person_ids, preferences.for_people(session, person_ids), preferences.mandatory(session),
-        {i.person_id: i for i in items},
+        {i.person_id: i for i in items if i.person_id in set(person_ids)},
         recipients.contacts(session, person_ids) if wants & {"email", "webhook"} else {},
         list(session.execute(select(WebhookEndpoint)).scalars()) if "webhook" in wants else [],
     )
@@ -204,7 +204,8 @@ def deliver(db: Database, notification_id: int, person_ids: list[int], channels:
                                  returning=("person_id", "channel", "state"))
         store_inbox(session, chunk, [r.person_id for r in inserted if r.channel == "inbox" and r.state == "sent"],
                     now)
-        sends = [build_send(chunk, row, now) for row in claim(session, notification_id, person_ids, now)]
+        claimed = claim(session, notification_id, person_ids, now) if set(notification.channels) - {"inbox"} else []
+        sends = [build_send(chunk, row, now) for row in claimed]
         sending.touch(session, notification_id, len(inserted), now)  # locks the notification row: the
         if not sends:  # last chunk to commit sees every other chunk's rows and finishes
             finish(session, notification_id, now)

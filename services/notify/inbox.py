@@ -9,22 +9,26 @@ from sqlalchemy.orm import Session
 
 from services.notify.models import InboxMessage
 from shared.errors import NotFound
-from shared.pagination import paginate
+from shared.pagination import page_of
 
 
 def unread_count(session: Session, person_id: int) -> int:
-    return session.execute(select(func.count()).where(
+    return session.execute(select(func.count()).select_from(InboxMessage).where(
         InboxMessage.person_id == person_id, InboxMessage.read_at.is_(None))).scalar_one()
 
 
 def page(session: Session, person_id: int, unread_only: bool, page: int, page_size: int) -> dict:
-    stmt = (select(InboxMessage).where(InboxMessage.person_id == person_id)
-            .order_by(InboxMessage.created_at.desc(), InboxMessage.id.desc()))
+    """One page, newest first.  The counts are bare ``count(*)`` on the (person_id, …) indexes: counting
+    the page query as a subquery would read every message's row for nothing."""
+    mine = [InboxMessage.person_id == person_id]
     if unread_only:
-        stmt = stmt.where(InboxMessage.read_at.is_(None))
-    result = paginate(session, stmt, page, page_size)
-    result["unread"] = unread_count(session, person_id)
-    return result
+        mine.append(InboxMessage.read_at.is_(None))
+    items = session.execute(select(InboxMessage).where(*mine)
+                            .order_by(InboxMessage.created_at.desc(), InboxMessage.id.desc())
+                            .limit(page_size).offset((page - 1) * page_size)).scalars().all()
+    total = session.execute(select(func.count()).select_from(InboxMessage).where(*mine)).scalar_one()
+    unread = total if unread_only else unread_count(session, person_id)
+    return {**page_of(list(items), total, page, page_size), "unread": unread}
 
 
 def mark_read(session: Session, person_id: int, message_id: int, now: datetime) -> None:

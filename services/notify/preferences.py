@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from services.notify.domain.policy import DEFAULT_PREFERENCES, Preferences
 from services.notify.models import CategorySetting, Preference
+from services.notify.sql import among
 from shared.errors import ValidationFailed
 from shared.i18n import bilingual
 from shared.messages import CATEGORIES, CHANNELS
@@ -22,7 +23,7 @@ def mandatory(session: Session) -> set[str]:
 
 def for_people(session: Session, person_ids: list[int]) -> dict[int, Preferences]:
     """Preferences of those who set any; everyone else has the defaults."""
-    rows = session.execute(select(Preference).where(Preference.person_id.in_(person_ids))).scalars()
+    rows = session.execute(select(Preference).where(among(Preference.person_id, person_ids))).scalars()
     return {r.person_id: Preferences(frozenset(r.muted_categories), frozenset(r.channels)) for r in rows}
 
 

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from services.notify.models import NotificationItem, directory
+from services.notify.sql import among
 from shared.directory import path_ids, subtree_people_query
 
 
@@ -74,7 +75,8 @@ def contacts(session: Session, person_ids: list[int]) -> dict[int, Contact]:
     p = directory.people
     rows = session.execute(
         select(p.c.id, p.c.name, p.c.employee_no, p.c.org_id, p.c.org_path, p.c.email)
-        .where(p.c.id.in_(person_ids), p.c.active.is_(True))
+        .where(among(p.c.id, person_ids), p.c.active.is_(True))
     ).all()
+    wanted = set(person_ids)
     return {r.id: Contact(r.id, r.name, r.employee_no, r.org_id, tuple(path_ids(r.org_path)), r.email or None)
-            for r in rows}
+            for r in rows if r.id in wanted}
