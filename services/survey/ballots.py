@@ -22,28 +22,22 @@ from shared.errors import Conflict, NotFound, ValidationFailed
 MAX_TOKEN = 128
 
 
-def find(session: Session, token: str) -> Ballot:
+def usable(session: Session, token: str, *, share_lock: bool = False) -> tuple[Ballot, Round]:
+    """The ballot and its round (one query); 404 unknown, 409 round not open, 409 already used.
+
+    With ``share_lock`` (a submission) PostgreSQL holds the round row: a concurrent close waits for it.
+    """
     if not token or len(token) > MAX_TOKEN:
         raise NotFound()
     digest = token_hash(token)
-    ballot = session.scalars(select(Ballot).where(or_(Ballot.token_hash == digest,
-                                                      Ballot.reminder_hash == digest))).first()
-    if ballot is None:
-        raise NotFound()
-    return ballot
-
-
-def _round_for(session: Session, ballot: Ballot, *, share_lock: bool = False) -> Round:
-    stmt = select(Round).where(Round.id == ballot.round_id)
+    stmt = (select(Ballot, Round).join(Round, Round.id == Ballot.round_id)
+            .where(or_(Ballot.token_hash == digest, Ballot.reminder_hash == digest)))
     if share_lock and session.get_bind().dialect.name == "postgresql":
-        stmt = stmt.with_for_update(read=True)  # a concurrent close waits for this submission
-    return session.scalars(stmt).one()
-
-
-def usable(session: Session, token: str, *, share_lock: bool = False) -> tuple[Ballot, Round]:
-    """The ballot and its round; 404 unknown, 409 round not open, 409 already used."""
-    ballot = find(session, token)
-    round_ = _round_for(session, ballot, share_lock=share_lock)
+        stmt = stmt.with_for_update(read=True, of=Round)
+    found = session.execute(stmt).first()
+    if found is None:
+        raise NotFound()
+    ballot, round_ = found
     if round_.state != "open":
         raise Conflict("round_not_open", state=round_.state, errors={"state": [round_.state]})
     if ballot.used:
