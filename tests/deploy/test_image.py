@@ -82,3 +82,28 @@ def test_the_runbook_documents_every_setting_and_every_piece():
     for command in ("xianfeng migrate", "xianfeng serve", "xianfeng worker", "xianfeng beat", "pg_dump",
                     "pg_restore", ".backup", "XIANFENG_SECRET_KEY_PREVIOUS", "xianfeng_queue_depth"):
         assert command in runbook, command
+
+
+def test_what_the_image_installs_holds_every_migration_and_template(tmp_path):
+    """The image installs the project non-editable: the wheel must carry more than the .py packages."""
+    import shutil
+    import subprocess
+    import sys
+    import zipfile
+
+    source = tmp_path / "src"  # what the Dockerfile copies, built outside the work tree
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
+    for part in ("shared", "services"):
+        shutil.copytree(ROOT / part, source / part, ignore=ignore)
+    for part in ("pyproject.toml", "README.md"):
+        shutil.copy(ROOT / part, source / part)
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w",
+                    str(tmp_path), str(source)], check=True, capture_output=True, timeout=300)
+    (wheel,) = tmp_path.glob("xianfeng-*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    wanted = [p for pattern in ("services/*/migrations/**/*", "services/*/templates/**/*", "shared/**/*.py",
+                                "shared/**/*.ini")
+              for p in ROOT.glob(pattern) if p.is_file() and "__pycache__" not in p.parts]
+    missing = sorted(str(p.relative_to(ROOT)) for p in wanted if str(p.relative_to(ROOT)) not in names)
+    assert wanted and missing == []
+    assert any(n.endswith("entry_points.txt") for n in names)
