@@ -64,23 +64,26 @@ def _screen(token: str, ballot: dict, step: int, answers: dict, error: str | Non
                   closes=local_time(ballot["closes_at"]), action=f"/b/{token}", title=ballot["title"])
 
 
-@pages.get("/b/<token>")
-def ballot_page(token: str):
+def _ballot(token: str) -> dict | Response:
+    """The ballot, or the page that says why it cannot be answered (unknown, used, closed)."""
     try:
         with service.db.session() as session:
-            ballot = ballots.read(session, token)
+            return ballots.read(session, token)
     except ApiError as error:
         return failure(error)
-    return _screen(token, ballot, 0, {})
+
+
+@pages.get("/b/<token>")
+def ballot_page(token: str):
+    ballot = _ballot(token)
+    return ballot if isinstance(ballot, Response) else _screen(token, ballot, 0, {})
 
 
 @pages.post("/b/<token>")
 def ballot_form(token: str):
-    try:
-        with service.db.session() as session:
-            ballot = ballots.read(session, token)
-    except ApiError as error:
-        return failure(error)
+    ballot = _ballot(token)
+    if isinstance(ballot, Response):
+        return ballot
     count = len(ballot["targets"])
     raw_step = request.form.get("step", "0")
     step = min(int(raw_step), count - 1) if raw_step.isdigit() else 0
