@@ -35,6 +35,25 @@ class SurveyService(Service):
             "survey.requeue_stale": {"task": "survey.requeue_stale", "schedule": timedelta(hours=1)},
         }
 
+    def metrics(self, session) -> list:
+        """Rounds per kind and state; issued/used ballots and response rate of each open round."""
+        from sqlalchemy import func, select
+
+        from services.survey.models import Ballot, Round
+        from services.survey.rounds import used_count
+        from shared.metrics import Sample
+
+        samples = [Sample("survey_rounds", n, {"kind": kind, "state": state}, "rounds by kind and state")
+                   for kind, state, n in session.execute(
+                       select(Round.kind, Round.state, func.count()).group_by(Round.kind, Round.state))]
+        for round_id, issued, used in session.execute(
+                select(Ballot.round_id, func.count(), used_count()).join(Round, Round.id == Ballot.round_id)
+                .where(Round.state == "open").group_by(Ballot.round_id)):
+            labels, used = {"round_id": str(round_id)}, used or 0
+            samples += [Sample("survey_ballots_issued", issued, labels), Sample("survey_ballots_used", used, labels),
+                        Sample("survey_response_rate", used / issued if issued else 0.0, labels)]
+        return samples
+
     def daily(self, day: date) -> dict[str, Any]:
         """As the scheduler would by the end of ``day``: close due rounds, send due reminders, aggregate."""
         from services.survey import aggregation, rounds

@@ -52,3 +52,14 @@ def test_the_reminder_is_part_of_the_nightly_run(make_round, survey, sent):
     rid = make_round(hours=math.ceil((end_of_day - utcnow()).total_seconds() / 3600) + 12)["id"]
     report = survey.daily(local_today)  # closes in 12 h after the end of the day: reminded, not closed
     assert report["reminded"] == {rid: len(invitations(sent))} and report["closed"] == []
+
+
+def test_metrics_show_rounds_and_the_response_rate_of_open_rounds(make_round, survey):
+    rid = make_round()["id"]
+    make_round(open=False)
+    with survey.db.session() as s:
+        samples = {(m.name, tuple(sorted(m.labels.items()))): m.value for m in survey.metrics(s)}
+    assert samples[("survey_rounds", (("kind", "three_way"), ("state", "open")))] == 1
+    assert samples[("survey_rounds", (("kind", "three_way"), ("state", "draft")))] == 1
+    assert samples[("survey_ballots_issued", (("round_id", str(rid)),))] == 20
+    assert samples[("survey_response_rate", (("round_id", str(rid)),))] == 0.0
