@@ -51,8 +51,7 @@ def load_scope(session: Session, root_path: str) -> tuple[list[OrgNode], list[Pe
     return orgs, people
 
 
-def plan_round(session: Session, round_: Round) -> Plan:
-    orgs, people = load_scope(session, round_.root_path)
+def plan_round(session: Session, round_: Round, orgs: list[OrgNode], people: list[PersonNode]) -> Plan:
     if round_.kind == "three_way":
         return eligibility.three_way(orgs, people, round_.settings["committee_raters"])
     pledges = [PledgeNode(r.id, r.title, r.pledger_type, r.pledger_id, r.org_id) for r in session.scalars(
@@ -78,10 +77,11 @@ def _insert_targets(session: Session, round_: Round, plan: Plan, paths: dict[int
 
 def issue(session: Session, round_: Round) -> int:
     """Issue the ballots of a round being opened and write its invitations; returns how many."""
-    plan = plan_round(session, round_)
+    orgs, scope_people = load_scope(session, round_.root_path)
+    plan = plan_round(session, round_, orgs, scope_people)
     paths = _org_paths(session)
     refs = _insert_targets(session, round_, plan, paths)
-    people = {p.id: p for p in load_scope(session, round_.root_path)[1]}
+    people = {p.id: p for p in scope_people}
     raters = sorted(plan.ballots)
     tokens = [new_token() for _ in raters]
     rows = [{"round_id": round_.id, "person_id": pid, "org_id": people[pid].org_id,
