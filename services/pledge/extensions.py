@@ -28,7 +28,8 @@ class PledgeService(Service):
         register(app, api)
 
     def beat_schedule(self) -> dict[str, dict[str, Any]]:
-        return {"pledge.daily": {"task": "pledge.daily", "schedule": crontab(hour=1, minute=5)}}
+        return {"pledge.daily": {"task": "pledge.daily", "schedule": crontab(hour=1, minute=5)},
+                "pledge.resume_imports": {"task": "pledge.resume_imports", "schedule": 60.0}}
 
     def daily(self, day: date) -> dict[str, Any]:
         from services.pledge.reminders import run_daily

@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 from itertools import islice
 from typing import ClassVar
 
 import structlog
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from services.pledge.directory_upsert import OrgIndex, Outcome, upsert_orgs, upsert_people
@@ -26,6 +27,7 @@ from shared.messages import Message
 log = structlog.get_logger(__name__)
 CHUNK = 1000
 MAX_ERRORS = 1000
+STALE = timedelta(minutes=5)  # a running job silent this long lost its worker (at-least-once: run it again)
 
 
 @dataclass(frozen=True)
@@ -64,16 +66,22 @@ def get_job(session: Session, principal: Principal, job_id: str) -> ImportJob:
 
 
 def run_job(job_id: str, today: date | None = None) -> str:
-    """Run (or re-run) a job to the end; returns its final state."""
+    """Run (or re-run) a job to the end; returns its final state.
+
+    A job another worker is running (fresh heartbeat) is left alone; a finished one is not run again."""
     today = today or date.today()
     with service.db.session() as s:
         job = s.get(ImportJob, job_id)
         if job is None or job.state in ("done", "failed"):
             return job.state if job else "missing"
+        if job.state == "running" and job.heartbeat_at and job.heartbeat_at > utcnow() - STALE:
+            return "running"
         upload = s.get(ImportUpload, job_id)
         content, kind, lang = upload.content, job.file_kind, job.lang
         scope = s.get(Org, job.scope_org_id).path if job.scope_org_id else None
         job.state, job.done, job.errors, job.error_count = "running", 0, [], 0
+        job.created_orgs = job.created_people = 0
+        job.heartbeat_at = utcnow()
         job.total = count_rows(kind, content)
     try:
         for sheet in open_sheets(kind, content):
@@ -104,12 +112,26 @@ def _run_sheet(job_id: str, sheet: Sheet, lang: str, scope: str | None, today: d
 
 def _progress(session: Session, job_id: str, n: int, outcome: Outcome, created_field: str) -> None:
     job = session.get(ImportJob, job_id)
+    job.heartbeat_at = utcnow()
     job.done += n
     setattr(job, created_field, getattr(job, created_field) + outcome.created)
     job.error_count += len(outcome.errors)
     room = MAX_ERRORS - len(job.errors)
     if room > 0 and outcome.errors:
         job.errors = [*job.errors, *(e.as_dict() for e in outcome.errors[:room])]
+
+
+def resume_stale(now: datetime | None = None) -> int:
+    """Queue again the jobs whose worker died (the broker only redelivers after its visibility timeout)."""
+    now = now or utcnow()
+    with service.db.session() as s:
+        stale = list(s.scalars(select(ImportJob).where(
+            ImportJob.state.in_(("pending", "running")), ImportJob.created_at < now - STALE,
+            (ImportJob.heartbeat_at.is_(None)) | (ImportJob.heartbeat_at < now - STALE))))
+        for job in stale:
+            job.state, job.heartbeat_at = "pending", now
+            service.publish(s, ImportRequested(job_id=job.id))
+    return len(stale)
 
 
 def _finish(job_id: str, state: str, message: str | None) -> None:

@@ -69,6 +69,7 @@ class ImportJob(Base):
     created_by: Mapped[str | None] = mapped_column(String(64))
     scope_org_id: Mapped[int | None] = mapped_column(Integer)  # an org admin's import stays in their subtree
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    heartbeat_at: Mapped[datetime | None]  # the last chunk written: a job silent too long is resumed
     finished_at: Mapped[datetime | None]
 
 

@@ -19,6 +19,12 @@ def import_directory(message: dict) -> str:
     return import_job.run_job(message["job_id"])
 
 
+@app.task(name="pledge.resume_imports", ignore_result=True)
+def resume_imports(message: dict | None = None) -> int:
+    """Import jobs whose worker died are queued again."""
+    return import_job.resume_stale()
+
+
 @app.task(name="pledge.sync_directory", ignore_result=True)
 def sync_directory(message: dict | None = None) -> dict:
     """Publish a full snapshot of the directory for survey and notify."""

@@ -165,3 +165,17 @@ def test_org_admin_imports_only_into_their_subtree(pledge, pledge_client, auth_h
     assert pledge_client.get(f"/api/v1/jobs/{job['id']}", headers=auth_headers("org_admin", org=tree.c2)
                              ).status_code == 403
     assert upload(pledge_client, auth_headers, csv, role=("member",), sub=tree.m1).status_code == 403
+
+
+def test_only_silent_jobs_are_queued_again(pledge, pledge_client, auth_headers, sent):
+    from datetime import timedelta
+
+    from services.pledge.import_job import resume_stale, run_job
+    from shared.db import utcnow
+
+    job_id = upload(pledge_client, auth_headers, b"code,name,kind\nG,G,committee\n").get_json()["job_id"]
+    assert resume_stale() == 0  # just queued: its worker has it
+    assert resume_stale(utcnow() + timedelta(minutes=10)) == 1
+    assert [m["job_id"] for m in sent.of("pledge.import_directory")] == [job_id, job_id]
+    assert run_job(job_id) == "done" and run_job(job_id) == "done"
+    assert resume_stale(utcnow() + timedelta(minutes=10)) == 0

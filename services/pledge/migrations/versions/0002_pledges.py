@@ -37,6 +37,7 @@ def upgrade() -> None:
     sa.Column('created_by', sa.String(length=64), nullable=True),
     sa.Column('scope_org_id', sa.Integer(), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('heartbeat_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('finished_at', sa.DateTime(timezone=True), nullable=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_import_jobs'))
     )
