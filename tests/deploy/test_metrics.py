@@ -45,15 +45,15 @@ def test_task_outcomes_are_counted_per_task_name(notify, notify_client, scrape):
     app = Celery("notify", set_as_current=False)
     app.conf.task_always_eager = True
 
-    @app.task(name="notify.metrics_probe_ok")
+    @app.task(name="notify.metrics_probe_ok", shared=False)
     def ok() -> int:
         return 1
 
-    @app.task(name="notify.metrics_probe_broken")
+    @app.task(name="notify.metrics_probe_broken", shared=False)
     def broken() -> None:
         raise RuntimeError("boom")
 
-    @app.task(name="notify.metrics_probe_retry", bind=True, max_retries=1)
+    @app.task(name="notify.metrics_probe_retry", bind=True, max_retries=1, shared=False)
     def retried(self) -> None:
         raise self.retry(countdown=0, exc=RuntimeError("again"))
 
