@@ -19,10 +19,12 @@ from services.pledge.models import Org, Person, Pledge
 from services.pledge.supervision_access import (
     fetch,
     get_org,
+    org_filter,
     org_for_field,
     person_for_field,
     read_scope,
     readable_org,
+    requested_orgs,
 )
 from services.pledge.supervision_models import Inspection, InspectionPledgeLink, QuarterlyComment
 from shared.auth import Principal, require_org
@@ -70,11 +72,8 @@ def administered_body_org(session: Session, principal: Principal, org_id: int) -
 
 def scoped(session: Session, principal: Principal, stmt: Select, args: dict) -> Select:
     """Restrict a statement already joined to ``Org`` to what the caller may read and asked for."""
-    stmt = stmt.where(read_scope(session, principal).where(Org.id, Org.path))
-    if args.get("org_id") is not None:
-        org = readable_org(session, principal, args["org_id"])
-        stmt = stmt.where(Org.path.startswith(org.path) if args.get("subtree") else Org.id == org.id)
-    return stmt
+    return stmt.where(read_scope(session, principal).where(Org.id, Org.path),
+                      requested_orgs(session, principal, args))
 
 
 # ---- inspections ---------------------------------------------------------------------------
@@ -150,7 +149,7 @@ def list_comments(session: Session, principal: Principal, org_id: int, args: dic
     org = readable_org(session, principal, org_id)
     stmt = select(QuarterlyComment).join(Org, Org.id == QuarterlyComment.org_id)
     stmt = stmt.where(read_scope(session, principal).where(Org.id, Org.path))
-    stmt = stmt.where(Org.path.startswith(org.path) if args.get("subtree") else Org.id == org.id)
+    stmt = stmt.where(org_filter(org, bool(args.get("subtree"))))
     if args.get("year") is not None:
         stmt = stmt.where(QuarterlyComment.year == args["year"])
     if args.get("quarter") is not None:

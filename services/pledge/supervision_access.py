@@ -80,6 +80,18 @@ def readable_org(session: Session, principal: Principal, org_id: int) -> Org:
     return org
 
 
+def org_filter(org: Org, subtree: bool) -> ColumnElement[bool]:
+    """Rows of ``org`` itself, or of its whole subtree (on a statement joined to ``Org``)."""
+    return Org.path.startswith(org.path) if subtree else Org.id == org.id
+
+
+def requested_orgs(session: Session, principal: Principal, args: dict) -> ColumnElement[bool]:
+    """A list's ``?org_id=&subtree=1`` as a filter (none without ``org_id``); 403 outside the caller's scope."""
+    if args.get("org_id") is None:
+        return true()
+    return org_filter(readable_org(session, principal, args["org_id"]), bool(args.get("subtree")))
+
+
 def administered_org(session: Session, principal: Principal, org_id: int) -> Org:
     """The org, if the caller administers it (admin, or org_admin of an ancestor or itself)."""
     org = get_org(session, org_id)

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from services.pledge import supervision_rules as rules
 from services.pledge.models import Org, Person
 from services.pledge.supervision import actor, administered_body_org, insert_once, not_after_today
-from services.pledge.supervision_access import fetch, person_for_field, read_scope, readable_org
+from services.pledge.supervision_access import fetch, person_for_field, read_scope, readable_org, requested_orgs
 from services.pledge.supervision_models import ContactPoint, ContactVisit
 from shared.auth import Principal, require_org
 from shared.directory import path_ids
@@ -85,10 +85,7 @@ def get_contact_point(session: Session, principal: Principal, point_id: int) -> 
 
 
 def list_contact_points(session: Session, principal: Principal, args: dict) -> dict:
-    stmt = _with_names().where(_visible(session, principal))
-    if args.get("org_id") is not None:
-        org = readable_org(session, principal, args["org_id"])
-        stmt = stmt.where(Org.path.startswith(org.path) if args.get("subtree") else Org.id == org.id)
+    stmt = _with_names().where(_visible(session, principal), requested_orgs(session, principal, args))
     if args.get("leader_id") is not None:
         stmt = stmt.where(ContactPoint.leader_id == args["leader_id"])
     stmt = stmt.order_by(ContactPoint.leader_id, ContactPoint.org_id)
@@ -130,10 +127,7 @@ def contact_counts(session: Session, principal: Principal, args: dict) -> dict:
                    func.coalesce(func.sum(visits.c.visits), 0).label("visits"))
             .join(Org, Org.id == ContactPoint.org_id)
             .outerjoin(visits, visits.c.contact_point_id == ContactPoint.id)
-            .where(_visible(session, principal)).group_by(key))
-    if args.get("org_id") is not None:
-        org = readable_org(session, principal, args["org_id"])
-        stmt = stmt.where(Org.path.startswith(org.path) if args.get("subtree") else Org.id == org.id)
+            .where(_visible(session, principal), requested_orgs(session, principal, args)).group_by(key))
     rows = [(r.key, r.contact_points, int(r.visits)) for r in session.execute(stmt)]
     if args["group_by"] == "unit":
         rows = _roll_up_to_units(session, rows)
