@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import insert, or_, select, update
+from sqlalchemy import Row, or_, select, update
 from sqlalchemy.orm import Session
 
 from services.survey.domain.answers import Offered, check_answers
@@ -22,62 +22,72 @@ from shared.errors import Conflict, NotFound, ValidationFailed
 MAX_TOKEN = 128
 
 
-def usable(session: Session, token: str, *, share_lock: bool = False) -> tuple[Ballot, Round]:
-    """The ballot and its round (one query); 404 unknown, 409 round not open, 409 already used.
+BALLOTS, ROUNDS, TARGETS, LINKS = (Ballot.__table__, Round.__table__, RoundTarget.__table__,
+                                  BallotTarget.__table__)
+
+
+def usable(session: Session, token: str, *, share_lock: bool = False) -> Row:
+    """The ballot and its round as one row (``ballot_id, used, round_id, title, state, closes_at,
+    settings``); 404 unknown, 409 round not open, 409 already used.  Plain columns, no ORM objects:
+    this is the hot path of a round.
 
     With ``share_lock`` (a submission) PostgreSQL holds the round row: a concurrent close waits for it.
     """
     if not token or len(token) > MAX_TOKEN:
         raise NotFound()
     digest = token_hash(token)
-    stmt = (select(Ballot, Round).join(Round, Round.id == Ballot.round_id)
-            .where(or_(Ballot.token_hash == digest, Ballot.reminder_hash == digest)))
+    r = ROUNDS.c
+    stmt = (select(BALLOTS.c.id.label("ballot_id"), BALLOTS.c.used, r.id.label("round_id"), r.title, r.state,
+                   r.closes_at, r.settings)
+            .join(ROUNDS, r.id == BALLOTS.c.round_id)
+            .where(or_(BALLOTS.c.token_hash == digest, BALLOTS.c.reminder_hash == digest)))
     if share_lock and session.get_bind().dialect.name == "postgresql":
-        stmt = stmt.with_for_update(read=True, of=Round)
+        stmt = stmt.with_for_update(read=True, of=ROUNDS)
     found = session.execute(stmt).first()
     if found is None:
         raise NotFound()
-    ballot, round_ = found
-    if round_.state != "open":
-        raise Conflict("round_not_open", state=round_.state, errors={"state": [round_.state]})
-    if ballot.used:
+    if found.state != "open":
+        raise Conflict("round_not_open", state=found.state, errors={"state": [found.state]})
+    if found.used:
         raise Conflict("ballot_used")
-    return ballot, round_
+    return found
 
 
-def targets_of(session: Session, ballot: Ballot) -> list[tuple[RoundTarget, str | None]]:
-    rows = session.execute(select(RoundTarget, BallotTarget.part)
-                           .join(BallotTarget, BallotTarget.target_ref == RoundTarget.id)
-                           .where(BallotTarget.ballot_id == ballot.id).order_by(RoundTarget.id)).all()
-    return [(t, part) for t, part in rows]
+def targets_of(session: Session, ballot_id: int) -> list[Row]:
+    """``id, target_type, target_id, name, part`` of each target on the ballot, in round order."""
+    t = TARGETS.c
+    return session.execute(select(t.id, t.target_type, t.target_id, t.name, LINKS.c.part)
+                           .join(LINKS, LINKS.c.target_ref == t.id)
+                           .where(LINKS.c.ballot_id == ballot_id).order_by(t.id)).all()
 
 
 def read(session: Session, token: str) -> dict:
-    ballot, round_ = usable(session, token)
-    targets = targets_of(session, ballot)
-    kinds = {t.target_type for t, _ in targets}
+    found = usable(session, token)
+    targets = targets_of(session, found.ballot_id)
+    kinds = {t.target_type for t in targets}
     return {
-        "round_id": round_.id, "title": round_.title, "closes_at": round_.closes_at,
-        "allow_partial": round_.settings["allow_partial"],
+        "round_id": found.round_id, "title": found.title, "closes_at": found.closes_at,
+        "allow_partial": found.settings["allow_partial"],
         "targets": [{"target_type": t.target_type, "target_id": t.target_id, "name": t.name,
-                     "dimensions": dimension_keys(t.target_type)} for t, _ in targets],
+                     "dimensions": dimension_keys(t.target_type)} for t in targets],
         "dimensions": [d for d in dimension_labels() if any(d["key"] in dict(DIMENSIONS[k]) for k in kinds)],
-        "scale": scale(round_.settings),
+        "scale": scale(found.settings),
     }
 
 
 def submit(session: Session, token: str, answers: list[dict]) -> dict:
-    ballot, round_ = usable(session, token, share_lock=True)
-    offered = {(t.target_type, t.target_id): Offered(t.id, part) for t, part in targets_of(session, ballot)}
-    rows, errors = check_answers(answers, offered, round_.settings["scale_max"], round_.settings["allow_partial"])
+    found = usable(session, token, share_lock=True)
+    offered = {(t.target_type, t.target_id): Offered(t.id, t.part) for t in targets_of(session, found.ballot_id)}
+    settings = found.settings
+    rows, errors = check_answers(answers, offered, settings["scale_max"], settings["allow_partial"])
     if errors:
         raise ValidationFailed(errors=errors)
-    claimed = session.execute(update(Ballot).where(Ballot.id == ballot.id, Ballot.used.is_(False))
-                              .values(used=True).execution_options(synchronize_session=False))
+    claimed = session.execute(update(BALLOTS).where(BALLOTS.c.id == found.ballot_id, BALLOTS.c.used.is_(False))
+                              .values(used=True))
     if claimed.rowcount != 1:
         raise Conflict("ballot_used")
-    session.execute(insert(Answer), [
-        {"id": uuid.uuid4().hex, "round_id": round_.id, "target_ref": r.ref, "dimension": r.dimension,
+    session.execute(Answer.__table__.insert(), [
+        {"id": uuid.uuid4().hex, "round_id": found.round_id, "target_ref": r.ref, "dimension": r.dimension,
          "part": r.part, "score": r.score} for r in rows
     ])
-    return {"round_id": round_.id, "answers": len(rows)}
+    return {"round_id": found.round_id, "answers": len(rows)}
