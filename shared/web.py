@@ -100,7 +100,7 @@ def _request_ids(app: Flask, service: str) -> None:
     @app.after_request
     def _finish(response: Response) -> Response:
         response.headers["X-Request-ID"] = g.get("request_id", "")
-        if request.path not in ("/healthz", "/readyz"):
+        if request.path not in ("/healthz", "/readyz", "/metrics"):  # probes and scrapes: no log line
             elapsed = (time.perf_counter() - g.get("started", time.perf_counter())) * 1000
             log.info("request", status=response.status_code, ms=round(elapsed, 1))
         return response
