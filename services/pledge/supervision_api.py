@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
@@ -16,6 +19,15 @@ from shared.web import Api
 
 READERS = ("admin", "org_admin", "member", "system")
 WRITERS = ("admin", "org_admin")
+LEADERS = ("admin", "org_admin", "member")  # a leader logs visits to their own contact points
+
+
+def call(roles: tuple[str, ...], use_case: Callable[..., Any], *args: Any) -> Any:
+    """The body of every view: check the role, run one use case in a transaction, return its result."""
+    principal = require(*roles)
+    with service.db.session() as session:
+        return use_case(session, principal, *args)
+
 
 inspections = Blueprint("inspections", __name__, url_prefix="/api/v1/inspections",
                         description="检查调研 — routine and unannounced inspections")
@@ -34,17 +46,13 @@ class Inspections(MethodView):
     @inspections.response(200, page_schema(s.InspectionSchema))
     def get(self, args):
         """List inspections (?org_id=&subtree=1&kind=&pledge_id=)"""
-        principal = require(*READERS)
-        with service.db.session() as session:
-            return sup.list_inspections(session, principal, args)
+        return call(READERS, sup.list_inspections, args)
 
     @inspections.arguments(s.InspectionCreateSchema)
     @inspections.response(201, s.InspectionSchema)
     def post(self, data):
         """Record an inspection of an org, with the pledges it looked at"""
-        principal = require(*WRITERS)
-        with service.db.session() as session:
-            return sup.create_inspection(session, principal, data, sup.today())
+        return call(WRITERS, sup.create_inspection, data, sup.today())
 
 
 @inspections.route("/<int:inspection_id>")
@@ -52,9 +60,7 @@ class InspectionById(MethodView):
     @inspections.response(200, s.InspectionSchema)
     def get(self, inspection_id: int):
         """One inspection"""
-        principal = require(*READERS)
-        with service.db.session() as session:
-            return sup.get_inspection(session, principal, inspection_id)
+        return call(READERS, sup.get_inspection, inspection_id)
 
 
 # ---- quarterly comments ----------------------------------------------------------------------
@@ -64,17 +70,13 @@ class Comments(MethodView):
     @comments.response(200, page_schema(s.CommentSchema))
     def get(self, args, org_id: int):
         """Quarterly comments of an org (?year=&quarter=&subtree=1)"""
-        principal = require(*READERS)
-        with service.db.session() as session:
-            return sup.list_comments(session, principal, org_id, args)
+        return call(READERS, sup.list_comments, org_id, args)
 
     @comments.arguments(s.CommentCreateSchema)
     @comments.response(201, s.CommentSchema)
     def post(self, data, org_id: int):
         """Comment on an org's quarter (one per org per quarter)"""
-        principal = require(*WRITERS)
-        with service.db.session() as session:
-            return sup.create_comment(session, principal, org_id, data, sup.today())
+        return call(WRITERS, sup.create_comment, org_id, data, sup.today())
 
 
 @comments.route("/<int:org_id>/comments/awaiting")
@@ -83,9 +85,7 @@ class CommentsAwaiting(MethodView):
     @comments.response(200, page_schema(s.OrgBriefSchema))
     def get(self, args, org_id: int):
         """Orgs below this one still awaiting their quarterly comment (?year=&quarter=, default: this quarter)"""
-        principal = require(*READERS)
-        with service.db.session() as session:
-            return sup.orgs_awaiting_comment(session, principal, org_id, args, sup.today())
+        return call(READERS, sup.orgs_awaiting_comment, org_id, args, sup.today())
 
 
 @comments.route("/<int:org_id>/comments/<int:comment_id>")
@@ -93,9 +93,7 @@ class CommentById(MethodView):
     @comments.response(200, s.CommentSchema)
     def get(self, org_id: int, comment_id: int):
         """One quarterly comment"""
-        principal = require(*READERS)
-        with service.db.session() as session:
-            return sup.get_comment(session, principal, org_id, comment_id)
+        return call(READERS, sup.get_comment, org_id, comment_id)
 
 
 # ---- demonstration sites ---------------------------------------------------------------------
@@ -105,17 +103,13 @@ class DemoSites(MethodView):
     @demo_sites.response(200, page_schema(s.DemoSiteSchema))
     def get(self, args):
         """List demonstration sites (?org_id=&subtree=1&level=key|general)"""
-        principal = require(*READERS)
-        with service.db.session() as session:
-            return sites.list_sites(session, principal, args)
+        return call(READERS, sites.list_sites, args)
 
     @demo_sites.arguments(s.DemoSiteCreateSchema)
     @demo_sites.response(201, s.DemoSiteSchema)
     def post(self, data):
         """Create a demonstration site (a branch or a post)"""
-        principal = require(*WRITERS)
-        with service.db.session() as session:
-            return sites.create_site(session, principal, data, sup.today())
+        return call(WRITERS, sites.create_site, data, sup.today())
 
 
 @demo_sites.route("/<int:site_id>")
@@ -123,9 +117,7 @@ class DemoSiteById(MethodView):
     @demo_sites.response(200, s.DemoSiteDetailSchema)
     def get(self, site_id: int):
         """One site with its progress on the three lines and its action completion"""
-        principal = require(*READERS)
-        with service.db.session() as session:
-            return sites.get_site(session, principal, site_id, sup.today())
+        return call(READERS, sites.get_site, site_id, sup.today())
 
 
 @demo_sites.route("/<int:site_id>/actions")
@@ -134,17 +126,13 @@ class DemoSiteActions(MethodView):
     @demo_sites.response(200, page_schema(s.ActionSchema))
     def get(self, args, site_id: int):
         """Prescribed and optional actions of a site"""
-        principal = require(*READERS)
-        with service.db.session() as session:
-            return sites.list_actions(session, principal, site_id, args)
+        return call(READERS, sites.list_actions, site_id, args)
 
     @demo_sites.arguments(s.ActionCreateSchema)
     @demo_sites.response(201, s.ActionSchema)
     def post(self, data, site_id: int):
         """Add a prescribed (规定动作) or optional (自选动作) action"""
-        principal = require(*WRITERS)
-        with service.db.session() as session:
-            return sites.add_action(session, principal, site_id, data)
+        return call(WRITERS, sites.add_action, site_id, data)
 
 
 @demo_sites.route("/<int:site_id>/actions/<int:action_id>/complete")
@@ -153,9 +141,7 @@ class DemoSiteActionComplete(MethodView):
     @demo_sites.response(200, s.ActionSchema)
     def post(self, data, site_id: int, action_id: int):
         """Mark an action done"""
-        principal = require(*WRITERS)
-        with service.db.session() as session:
-            return sites.complete_action(session, principal, site_id, action_id, data, sup.today())
+        return call(WRITERS, sites.complete_action, site_id, action_id, data, sup.today())
 
 
 @demo_sites.route("/<int:site_id>/evaluations")
@@ -164,17 +150,13 @@ class DemoSiteEvaluations(MethodView):
     @demo_sites.response(200, page_schema(s.EvaluationSchema))
     def get(self, args, site_id: int):
         """Monthly management evaluations of a site, newest first"""
-        principal = require(*READERS)
-        with service.db.session() as session:
-            return sites.list_evaluations(session, principal, site_id, args)
+        return call(READERS, sites.list_evaluations, site_id, args)
 
     @demo_sites.arguments(s.EvaluationCreateSchema)
     @demo_sites.response(201, s.EvaluationSchema)
     def post(self, data, site_id: int):
         """Add the month's management evaluation (one per site per month)"""
-        principal = require(*WRITERS)
-        with service.db.session() as session:
-            return sites.add_evaluation(session, principal, site_id, data, sup.today())
+        return call(WRITERS, sites.add_evaluation, site_id, data, sup.today())
 
 
 # ---- contact points --------------------------------------------------------------------------
@@ -184,17 +166,13 @@ class ContactPoints(MethodView):
     @contact_points.response(200, page_schema(s.ContactPointSchema))
     def get(self, args):
         """List contact points (?org_id=&subtree=1&leader_id=)"""
-        principal = require(*READERS)
-        with service.db.session() as session:
-            return contacts.list_contact_points(session, principal, args)
+        return call(READERS, contacts.list_contact_points, args)
 
     @contact_points.arguments(s.ContactPointCreateSchema)
     @contact_points.response(201, s.ContactPointSchema)
     def post(self, data):
         """Link a leader to a grassroots org"""
-        principal = require(*WRITERS)
-        with service.db.session() as session:
-            return contacts.create_contact_point(session, principal, data)
+        return call(WRITERS, contacts.create_contact_point, data)
 
 
 @contact_points.route("/counts")
@@ -203,9 +181,7 @@ class ContactCounts(MethodView):
     @contact_points.response(200, page_schema(s.ContactCountSchema))
     def get(self, args):
         """Contact points and visits per leader, per org or per unit (?group_by=leader|org|unit)"""
-        principal = require(*READERS)
-        with service.db.session() as session:
-            return contacts.contact_counts(session, principal, args)
+        return call(READERS, contacts.contact_counts, args)
 
 
 @contact_points.route("/<int:point_id>")
@@ -213,9 +189,7 @@ class ContactPointById(MethodView):
     @contact_points.response(200, s.ContactPointSchema)
     def get(self, point_id: int):
         """One contact point with its visit count"""
-        principal = require(*READERS)
-        with service.db.session() as session:
-            return contacts.get_contact_point(session, principal, point_id)
+        return call(READERS, contacts.get_contact_point, point_id)
 
 
 @contact_points.route("/<int:point_id>/visits")
@@ -224,17 +198,13 @@ class ContactVisits(MethodView):
     @contact_points.response(200, page_schema(s.VisitSchema))
     def get(self, args, point_id: int):
         """Visit log of a contact point, newest first"""
-        principal = require(*READERS)
-        with service.db.session() as session:
-            return contacts.list_visits(session, principal, point_id, args)
+        return call(READERS, contacts.list_visits, point_id, args)
 
     @contact_points.arguments(s.VisitCreateSchema)
     @contact_points.response(201, s.VisitSchema)
     def post(self, data, point_id: int):
         """Log a visit (the leader, or an admin of the org)"""
-        principal = require("admin", "org_admin", "member")
-        with service.db.session() as session:
-            return contacts.log_visit(session, principal, point_id, data, sup.today())
+        return call(LEADERS, contacts.log_visit, point_id, data, sup.today())
 
 
 def register(api: Api) -> None:
