@@ -7,6 +7,7 @@ one bad row never takes the good ones with it.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import date
 from typing import ClassVar
@@ -207,14 +208,42 @@ def _upsert_statement(dialect: str):
     return stmt.returning(table.c.id, table.c.employee_no, sort_by_parameter_order=True)
 
 
-_UPSERTS = {name: _upsert_statement(name) for name in ("postgresql", "sqlite")}
+_UPSERTS = {"sqlite": _upsert_statement("sqlite")}
 
 
 def _upsert_people(session: Session, values: list[dict]) -> dict[str, int]:
     now = utcnow()
     rows = [{**v, "created_at": now, "updated_at": now} for v in values]
-    result = session.execute(_UPSERTS[session.get_bind().dialect.name], rows)
+    if session.get_bind().dialect.name == "postgresql":
+        return _copy_upsert(session, rows)
+    result = session.execute(_UPSERTS["sqlite"], rows)
     return {r.employee_no: r.id for r in result}
+
+
+COPY_COLUMNS = (*PERSON_COLUMNS, "created_at")
+_STAGING = """CREATE TEMP TABLE IF NOT EXISTS people_import (
+    employee_no varchar(64), name varchar(100), org_id integer, org_path varchar(512), party_member boolean,
+    joined_party_on date, roles json, email varchar(200), phone varchar(32), active boolean,
+    updated_at timestamptz, created_at timestamptz) ON COMMIT DELETE ROWS"""
+_MERGE = (
+    f"INSERT INTO people ({', '.join(COPY_COLUMNS)}) SELECT {', '.join(COPY_COLUMNS)} FROM people_import "
+    f"ON CONFLICT (employee_no) DO UPDATE SET {', '.join(f'{c} = EXCLUDED.{c}' for c in PERSON_COLUMNS)} "
+    "RETURNING id, employee_no"
+)
+
+
+def _copy_upsert(session: Session, rows: list[dict]) -> dict[str, int]:
+    """PostgreSQL: COPY the chunk into a session-local staging table, then one INSERT … SELECT … ON CONFLICT."""
+    connection = session.connection()
+    connection.exec_driver_sql(_STAGING)
+    connection.exec_driver_sql("TRUNCATE people_import")
+    raw = connection.connection.driver_connection
+    with raw.cursor() as cursor:
+        with cursor.copy(f"COPY people_import ({', '.join(COPY_COLUMNS)}) FROM STDIN") as copy:
+            for r in rows:
+                copy.write_row([json.dumps(r[c], ensure_ascii=False) if c == "roles" else r[c] for c in COPY_COLUMNS])
+        cursor.execute(_MERGE)
+        return {employee_no: person_id for person_id, employee_no in cursor.fetchall()}
 
 
 @dataclass(frozen=True)

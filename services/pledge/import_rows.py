@@ -29,6 +29,7 @@ TRUE = {"true", "1", "yes", "y", "是", "√", "党员", "t"}
 FALSE = {"false", "0", "no", "n", "否", "", "群众", "f"}
 ROLE_NAMES = {"书记": "secretary", "支部书记": "secretary", "党委书记": "secretary", "副书记": "deputy_secretary",
               "组织委员": "organizer", "宣传委员": "propaganda", "纪检委员": "discipline", "委员": "committee_member"}
+ROLE_SEPARATORS = re.compile(r"[,，;；、/\s]+")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 LIMITS = {"code": 64, "name": 100, "org_code": 64, "parent_code": 64, "employee_no": 64, "email": 200, "phone": 32}
 
@@ -59,7 +60,11 @@ def parse_date(value: Any) -> date | None:
         return value.date()
     if isinstance(value, date):
         return value
-    text = _text(value).replace("/", "-").replace(".", "-")
+    text = _text(value)
+    try:
+        return date.fromisoformat(text)  # the common case, in C
+    except ValueError:
+        text = text.replace("/", "-").replace(".", "-")
     match = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T].*)?", text)
     if not match:
         return None
@@ -70,7 +75,10 @@ def parse_date(value: Any) -> date | None:
 
 
 def parse_roles(value: Any) -> list[str]:
-    parts = re.split(r"[,，;；、/\s]+", _text(value))
+    text = _text(value)
+    if not text:
+        return []
+    parts = ROLE_SEPARATORS.split(text)
     roles = [ROLE_NAMES.get(p, p.lower()) for p in parts if p]
     return list(dict.fromkeys(roles))
 
