@@ -70,14 +70,14 @@ def compute_chunk(session: Session, round_id: int, low: int, high: int) -> int:
 
 
 def _upsert_results(session: Session, rows: list[dict]) -> None:
+    """One INSERT … ON CONFLICT DO UPDATE compiled once and run for every row (executemany)."""
     if not rows:
         return
     dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    for start_at in range(0, len(rows), 1000):
-        stmt = insert(Result).values(rows[start_at:start_at + 1000])
-        columns = {c: stmt.excluded[c] for c in rows[0] if c not in ("round_id", "target_ref")}
-        session.execute(stmt.on_conflict_do_update(index_elements=["round_id", "target_ref"], set_=columns))
+    table = Result.__table__
+    stmt = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
+    columns = {c: stmt.excluded[c] for c in rows[0] if c not in ("round_id", "target_ref")}
+    session.execute(stmt.on_conflict_do_update(index_elements=["round_id", "target_ref"], set_=columns), rows)
 
 
 def finish(session: Session, round_id: int, now: datetime) -> bool:

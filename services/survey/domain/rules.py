@@ -39,7 +39,7 @@ DEFAULT_SETTINGS: dict[str, Any] = {
     "allow_partial": True,  # a ballot may leave targets or dimensions unanswered
     "reminder_hours": 24,  # reminder this long before closes_at
     "invite_chunk": 500,  # invitations per notify message
-    "aggregation_chunk": 2000,  # targets per aggregation task
+    "aggregation_chunk": 5000,  # targets per aggregation task (each task scans its range of answers once)
 }
 
 
