@@ -90,6 +90,14 @@ class PersonById(MethodView):
         with service.db.session() as s:
             return uc.get_person(s, principal, person_id)
 
+    @people.arguments(schemas.PersonUpdateSchema)
+    @people.response(200, schemas.PersonSchema)
+    def patch(self, data, person_id: int):
+        """Change a person: data, a transfer to another org, or leaving (``active: false``)"""
+        principal = require("admin", "org_admin", "system")
+        with service.db.session() as s:
+            return uc.update_person(s, principal, person_id, data)
+
 
 @imports.route("/directory/import")
 class DirectoryImport(MethodView):

@@ -118,6 +118,25 @@ def create_person(session: Session, principal: Principal, data: dict) -> Person:
     return person
 
 
+def update_person(session: Session, principal: Principal, person_id: int, data: dict) -> Person:
+    """Change a person (a transfer needs admin rights over both orgs); published to the other services."""
+    person = session.get(Person, person_id)
+    if person is None:
+        raise NotFound()
+    require_directory_admin(principal, path_ids(person.org_path))
+    if "org_id" in data and data["org_id"] != person.org_id:
+        org = session.get(Org, data["org_id"])
+        if org is None:
+            raise ValidationFailed(errors=field_errors(org_id=bilingual("组织不存在", "no such org")))
+        require_directory_admin(principal, path_ids(org.path))
+        person.org_path = org.path
+    for name, value in data.items():
+        setattr(person, name, value)
+    session.flush()
+    service.publish(session, DirectoryChanged(people=[person_record(person)]))
+    return person
+
+
 def list_people(session: Session, principal: Principal, args: dict) -> dict:
     org_id = args.get("org_id", principal.org if not (principal.is_admin or principal.is_system) else None)
     stmt = select(Person).order_by(Person.id)

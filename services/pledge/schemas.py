@@ -53,6 +53,20 @@ class PersonCreateSchema(ma.Schema):
     phone = ma.fields.String(load_default=None, allow_none=True, validate=ma.validate.Length(max=32))
 
 
+class PersonUpdateSchema(ma.Schema):
+    """A transfer (org_id), a change of data, or leaving (``active: false``)."""
+
+    name = ma.fields.String(validate=ma.validate.Length(min=1, max=100))
+    org_id = ma.fields.Integer()
+    party_member = ma.fields.Boolean()
+    joined_party_on = ma.fields.Date(allow_none=True)
+    roles = ma.fields.List(ma.fields.String(validate=ma.validate.Length(min=1, max=32)),
+                           validate=ma.validate.Length(max=20))
+    email = ma.fields.Email(allow_none=True, validate=ma.validate.Length(max=200))
+    phone = ma.fields.String(allow_none=True, validate=ma.validate.Length(max=32))
+    active = ma.fields.Boolean()
+
+
 class PersonSchema(ma.Schema):
     id = ma.fields.Integer(required=True)
     name = ma.fields.String(required=True)

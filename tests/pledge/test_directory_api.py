@@ -87,3 +87,20 @@ def test_sync_directory_sends_a_snapshot_that_rebuilds_a_projection(pledge, tree
         for event in events:
             apply(s, tables, event)
         assert counts(s, tables) == {"orgs": 6, "people": 5}
+
+
+def test_transfer_and_leaving_are_published(api, tree, sent):
+    moved = api.patch(f"/api/v1/people/{tree.m1}", {"org_id": tree.b2, "roles": ["organizer"]},
+                      as_=("org_admin", tree.c1), status=200).get_json()
+    assert moved["org_id"] == tree.b2 and moved["roles"] == ["organizer"]
+    api.patch(f"/api/v1/people/{tree.m1}", {"org_id": tree.b3}, as_=("org_admin", tree.c1), status=403)
+    api.patch(f"/api/v1/people/{tree.m1}", {"org_id": 999}, status=422)
+    api.patch(f"/api/v1/people/{tree.m1}", {"active": False}, as_="system", status=200)
+    api.patch(f"/api/v1/people/{tree.m1}", {"employee_no": "X"}, status=422)
+    events = [DirectoryChanged.from_payload(p) for p in sent.of("notify.directory_changed")]
+    assert [(e.people[0].org_id, e.people[0].active) for e in events] == [(tree.b2, True), (tree.b2, False)]
+    body = api.get(f"/api/v1/people?org_id={tree.b2}", status=200).get_json()
+    assert body["total"] == 1  # the one who left is not listed
+    api.post("/api/v1/pledges", {"pledger_type": "person", "pledger_id": tree.m1, "category": "first_class_image",
+                                 "title": "x", "targets": [{"name": "a", "target": 1}], "due_on": "2030-01-01"},
+             status=422)
