@@ -12,7 +12,7 @@ from services.pledge import completion
 from services.pledge.directory import get_org, in_subtree, secretaries
 from services.pledge.lifecycle import allowed_actions
 from services.pledge.models import Carrier, Org, Person, Pledge, PledgeTransition, PledgeVersion
-from services.pledge.pledge_access import Parties, may_create, may_view
+from services.pledge.pledge_access import Parties, is_pledger, is_reviewer, may_create, may_view
 from services.pledge.pledge_schemas import CATEGORY_LABELS, ORG_CATEGORIES, PERSON_CATEGORIES
 from shared.auth import Principal, require_org
 from shared.directory import path_ids
@@ -72,6 +72,24 @@ def view(pledge: Pledge, today: date | None = None) -> dict[str, Any]:
     out["category_label"] = CATEGORY_LABELS.get(pledge.category, pledge.category)
     out["allowed_actions"] = allowed_actions(pledge.state)
     out["overdue"] = completion.is_overdue(pledge.due_on, pledge.state, pledge.completion, today)
+    return out
+
+
+def view_for(session: Session, principal: Principal, pledge: Pledge) -> dict[str, Any]:
+    """What this caller sees: outsiders see the published version while a look-back revision is in review."""
+    out = view(pledge)
+    if pledge.published_version in (None, pledge.version) or principal.is_admin or principal.is_system:
+        return out
+    access = parties(session, pledge, principal)
+    if is_pledger(principal, access) or is_reviewer(principal, access):
+        return out
+    data = session.scalar(select(PledgeVersion.data).where(PledgeVersion.pledge_id == pledge.id,
+                                                           PledgeVersion.version == pledge.published_version))
+    values = pledge.latest_values or {}
+    out.update({k: data[k] for k in ("category", "title", "content", "audiences", "carrier_id")})
+    out.update(version=pledge.published_version, due_on=date.fromisoformat(data["due_on"]),
+               targets=completion.per_target(target_dates(data["targets"]), values),
+               completion=completion.overall(data["targets"], values), allowed_actions=[])
     return out
 
 

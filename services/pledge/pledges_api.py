@@ -38,8 +38,8 @@ ANYONE = ("admin", "org_admin", "member", "system")
 ACTORS = ("admin", "org_admin", "member")
 
 
-def _views(page: dict) -> dict:
-    return {**page, "items": [pledges.view(p) for p in page["items"]]}
+def _views(session, principal, page: dict) -> dict:
+    return {**page, "items": [pledges.view_for(session, principal, p) for p in page["items"]]}
 
 
 @carriers.route("")
@@ -77,9 +77,9 @@ class CarrierExemplars(MethodView):
     @carriers.response(200, page_schema(PledgeSchema))
     def get(self, args, carrier_id: int):
         """样板: exemplar pledges of a carrier"""
-        require(*ANYONE)
+        principal = require(*ANYONE)
         with service.db.session() as s:
-            return _views(carrier_uc.exemplars(s, carrier_id, args))
+            return _views(s, principal, carrier_uc.exemplars(s, carrier_id, args))
 
 
 @blp.route("")
@@ -90,7 +90,7 @@ class Pledges(MethodView):
         """List pledges the caller may see"""
         principal = require(*ANYONE)
         with service.db.session() as s:
-            return _views(pledges.list_pledges(s, principal, args))
+            return _views(s, principal, pledges.list_pledges(s, principal, args))
 
     @blp.arguments(PledgeCreateSchema)
     @blp.response(201, PledgeSchema)
@@ -108,7 +108,7 @@ class PledgeById(MethodView):
         """One pledge"""
         principal = require(*ANYONE)
         with service.db.session() as s:
-            return pledges.view(pledges.load(s, principal, pledge_id))
+            return pledges.view_for(s, principal, pledges.load(s, principal, pledge_id))
 
     @blp.arguments(PledgeFieldsSchema)
     @blp.response(200, PledgeSchema)

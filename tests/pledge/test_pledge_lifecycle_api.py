@@ -43,6 +43,9 @@ def test_member_pledge_through_review_publication_lookback_and_close(api, tree, 
     ledger = api.get(f"/api/v1/orgs/{tree.g}/ledger", as_=("member", tree.m2), status=200).get_json()
     assert ledger["items"][0]["version"] == 1 and ledger["items"][0]["targets"][0]["target"] == 850
     assert ledger["items"][0]["revising"] is True
+    outsider = api.get(f"/api/v1/pledges/{pid}", as_=("member", tree.m3), status=200).get_json()
+    assert outsider["version"] == 1 and outsider["targets"][0]["target"] == 850 and outsider["allowed_actions"] == []
+    assert api.get(f"/api/v1/pledges/{pid}", as_=me, status=200).get_json()["targets"][0]["target"] == 1000
 
     api.post(f"/api/v1/pledges/{pid}/review", {"decision": "approve"}, as_=secretary, status=200)
     ledger = api.get(f"/api/v1/orgs/{tree.g}/ledger", status=200).get_json()
