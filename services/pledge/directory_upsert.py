@@ -57,6 +57,18 @@ class OrgIndex:
         return cls({r.code: (r.id, r.path) for r in session.execute(select(Org.code, Org.id, Org.path))})
 
 
+def _accept(out: Outcome, sheet: str, number: int, row: dict, errors: dict[str, str], key: str,
+            seen: dict[str, int], lang: str) -> bool:
+    """Record a row's errors (a key seen earlier in the file is one); True when the row may be written."""
+    if not errors and row[key] in seen:
+        errors[key] = row_message("duplicate", lang, row=seen[row[key]])
+    if errors:
+        out.errors += [RowError(number, f, m, sheet) for f, m in errors.items()]
+        return False
+    seen[row[key]] = number
+    return True
+
+
 def _in_scope(path: str, scope: str | None) -> bool:
     return scope is None or path.startswith(scope)
 
@@ -71,13 +83,8 @@ def upsert_orgs(session: Session, rows: list[tuple[int, dict]], index: OrgIndex,
     seen: dict[str, int] = {}
     for number, raw in rows:
         row, errors = clean_org(raw, lang)
-        if not errors and row["code"] in seen:
-            errors["code"] = row_message("duplicate", lang, row=seen[row["code"]])
-        if errors:
-            out.errors += [RowError(number, f, m, "orgs") for f, m in errors.items()]
-            continue
-        seen[row["code"]] = number
-        pending.append((number, row))
+        if _accept(out, "orgs", number, row, errors, "code", seen, lang):
+            pending.append((number, row))
     changed: list[Org] = []
     while pending:
         ready = [(n, r) for n, r in pending if not r["parent_code"] or r["parent_code"] in index.by_code]
@@ -159,13 +166,8 @@ def upsert_people(session: Session, rows: list[tuple[int, dict]], index: OrgInde
             errors["org_code"] = row_message("unknown_org", lang, code=row["org_code"])
         elif not errors and not _in_scope(index.by_code[row["org_code"]][1], scope):
             errors["org_code"] = row_message("not_in_scope", lang)
-        if not errors and row["employee_no"] in seen:
-            errors["employee_no"] = row_message("duplicate", lang, row=seen[row["employee_no"]])
-        if errors:
-            out.errors += [RowError(number, f, m, "people") for f, m in errors.items()]
-            continue
-        seen[row["employee_no"]] = number
-        good.append((number, _person_values(row, index)))
+        if _accept(out, "people", number, row, errors, "employee_no", seen, lang):
+            good.append((number, _person_values(row, index)))
     if not good:
         return out
     existing = set(session.scalars(select(Person.employee_no).where(
