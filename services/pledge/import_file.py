@@ -38,6 +38,7 @@ class Sheet:
     kind: str  # orgs | people
     keys: list[str | None]  # the column key of each position (None: a column we ignore)
     rows: Iterator[tuple[int, dict[str, Any]]]  # (row number, {key: value}), blank rows skipped
+    estimate: int | None = None  # data rows by the sheet's own dimension (XLSX), when it states one
 
 
 def detect_kind(filename: str, content: bytes) -> str:
@@ -144,7 +145,7 @@ def xlsx_sheets(source: Any) -> list[Sheet]:
         if kind is None or kind in found:
             continue
         keys = _check_header(kind, list(header))
-        found[kind] = Sheet(kind, keys, _rows(keys, rows))
+        found[kind] = Sheet(kind, keys, _rows(keys, rows), ws.max_row - 1 if ws.max_row else None)
     if not found:
         raise BadFile("import_empty")
     return [found[k] for k in ("orgs", "people") if k in found]
@@ -158,8 +159,11 @@ def open_sheets(kind: str, content: bytes) -> list[Sheet]:
 
 
 def count_rows(kind: str, content: bytes) -> int:
-    """Data rows in the file (a streaming pass), for the job's ``total``."""
-    return sum(1 for sheet in open_sheets(kind, content) for _ in sheet.rows)
+    """Data rows in the file, for the job's ``total``: an XLSX's stated dimensions, else a streaming pass."""
+    sheets = open_sheets(kind, content)
+    if all(sheet.estimate is not None for sheet in sheets):
+        return sum(sheet.estimate for sheet in sheets)
+    return sum(1 for sheet in sheets for _ in sheet.rows)
 
 
 def check_file(filename: str, content: bytes) -> str:

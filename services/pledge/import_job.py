@@ -138,6 +138,8 @@ def _finish(job_id: str, state: str, message: str | None) -> None:
     with service.db.session() as s:
         job = s.get(ImportJob, job_id)
         job.state, job.message, job.finished_at = state, message, utcnow()
+        if state == "done":
+            job.total = job.done  # exact (an XLSX's stated dimensions count blank rows too)
         upload = s.get(ImportUpload, job_id)
         if upload is not None:
             s.delete(upload)
