@@ -153,3 +153,11 @@ def test_evaluation_scores_reach_the_pledge(api, tree, pledge):
                                                                "n": 5}]}) == 0  # an older round does not win
     row = api.get(f"/api/v1/orgs/{tree.g}/ledger", status=200).get_json()["items"][0]
     assert row["evaluation_score"] == 86.5 and row["evaluation_grade"] == "合格"
+
+
+def test_actions_without_a_body(api, tree, pledge_client, auth_headers):
+    pid = api.post("/api/v1/pledges", pledge_body("org", tree.b1), status=201).get_json()["id"]
+    response = pledge_client.post(f"/api/v1/pledges/{pid}/submit", headers=auth_headers("admin", sub=1))
+    assert response.status_code == 200 and response.get_json()["state"] == "submitted"
+    response = pledge_client.post(f"/api/v1/pledges/{pid}/review", headers=auth_headers("admin", sub=1))
+    assert response.status_code == 422 and "decision" in response.get_json()["errors"]
