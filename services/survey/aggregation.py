@@ -11,12 +11,12 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import datetime
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import Numeric, cast, delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from services.survey.domain.lifecycle import transition
-from services.survey.domain.scoring import Cell, Stat, competition_ranks, complementary_suppression, score_target
+from services.survey.domain.scoring import Cell, Stat, complementary_suppression, score_target
 from services.survey.models import Answer, OrgSummary, Result, Round, RoundTarget
 from services.survey.publishing import publish_results
 from services.survey.rounds import get_round
@@ -40,12 +40,13 @@ def chunks(session: Session, round_: Round) -> list[tuple[int, int]]:
 def chunk_stats(session: Session, round_id: int, low: int, high: int) -> dict[int, list[Stat]]:
     """count, sum, min, max per (target, dimension, part): one GROUP BY in the database."""
     a = Answer
-    rows = session.execute(
-        select(a.target_ref, a.dimension, a.part, func.count(), func.sum(a.score), func.min(a.score),
-               func.max(a.score))
-        .where(a.round_id == round_id, a.target_ref.between(low, high))
-        .group_by(a.target_ref, a.dimension, a.part)
-    ).all()
+    stmt = (select(a.target_ref, a.dimension, a.part, func.count(), func.sum(a.score), func.min(a.score),
+                   func.max(a.score)).where(a.round_id == round_id).group_by(a.target_ref, a.dimension, a.part))
+    bounds = session.execute(select(func.min(RoundTarget.id), func.max(RoundTarget.id))
+                             .where(RoundTarget.round_id == round_id)).one()
+    if tuple(bounds) != (low, high):  # a chunk of the round; the whole round needs no range filter
+        stmt = stmt.where(a.target_ref.between(low, high))
+    rows = session.execute(stmt).all()
     stats: dict[int, list[Stat]] = defaultdict(list)
     for ref, dimension, part, count, total, lo, hi in rows:
         stats[ref].append(Stat(dimension, part, count, float(total), float(lo), float(hi)))
@@ -70,14 +71,16 @@ def compute_chunk(session: Session, round_id: int, low: int, high: int) -> int:
 
 
 def _upsert_results(session: Session, rows: list[dict]) -> None:
-    """One INSERT … ON CONFLICT DO UPDATE compiled once and run for every row (executemany)."""
+    """INSERT … ON CONFLICT DO UPDATE for every row; RETURNING lets SQLAlchemy batch the rows into
+    multi-row statements ("insertmanyvalues") instead of one round trip per row."""
     if not rows:
         return
     dialect = session.get_bind().dialect.name
     table = Result.__table__
     stmt = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
     columns = {c: stmt.excluded[c] for c in rows[0] if c not in ("round_id", "target_ref")}
-    session.execute(stmt.on_conflict_do_update(index_elements=["round_id", "target_ref"], set_=columns), rows)
+    upsert = stmt.on_conflict_do_update(index_elements=["round_id", "target_ref"], set_=columns)
+    session.execute(upsert.returning(table.c.target_ref), rows).all()
 
 
 def finish(session: Session, round_id: int, now: datetime) -> bool:
@@ -98,7 +101,7 @@ def finish(session: Session, round_id: int, now: datetime) -> bool:
     if hidden:
         session.execute(update(Result).where(Result.round_id == round_id, Result.target_ref.in_(hidden)).values(
             suppressed=True, suppression="complementary", score=None, grade=None, dimensions={}, parts=None))
-    _rank(session, round_id, [r for r in rows if r.score is not None and r.target_ref not in hidden], groups)
+    _rank(session, round_id)
     _summaries(session, round_, groups, withheld)
     round_.state, round_.results_at = next_state, now
     publish_results(session, round_)
@@ -117,21 +120,21 @@ def _complementary(groups: dict, min_group: int) -> tuple[set[int], set[tuple[in
     return hidden, withheld
 
 
-def _rank(session: Session, round_id: int, scored: list, groups: dict) -> None:
-    in_round: dict[str, list] = defaultdict(list)
-    in_org: dict[tuple[int, str], list] = defaultdict(list)
-    for r in scored:
-        in_round[r.target_type].append((r.target_ref, r.score))
-        in_org[(r.org_id, r.target_type)].append((r.target_ref, r.score))
-    ranks = {ref: {"rank_in_round": rank} for items in in_round.values()
-             for ref, rank in competition_ranks(items).items()}
-    for items in in_org.values():
-        for ref, rank in competition_ranks(items).items():
-            ranks[ref]["rank_in_org"] = rank
-    session.execute(update(Result).where(Result.round_id == round_id).values(rank_in_org=None, rank_in_round=None))
-    if ranks:
-        session.execute(update(Result), [{"round_id": round_id, "target_ref": ref, **values}
-                                         for ref, values in ranks.items()])
+def _rank(session: Session, round_id: int) -> None:
+    """RANK() over the published scores, highest first, ties sharing (1, 1, 3): within the target's org
+    and target type, and within the round and target type.  Scores are compared at 9 decimals (values
+    equal in exact arithmetic may differ in a float's last bits)."""
+    key = func.round(cast(Result.score, Numeric), 9).desc()
+    ranked = (select(Result.target_ref.label("ref"),
+                     func.rank().over(partition_by=(RoundTarget.org_id, RoundTarget.target_type), order_by=key)
+                     .label("in_org"),
+                     func.rank().over(partition_by=RoundTarget.target_type, order_by=key).label("in_round"))
+              .join(RoundTarget, RoundTarget.id == Result.target_ref)
+              .where(Result.round_id == round_id, Result.score.is_not(None)).subquery())
+    results = Result.__table__
+    session.execute(update(results).where(results.c.round_id == round_id).values(rank_in_org=None, rank_in_round=None))
+    session.execute(update(results).where(results.c.round_id == round_id, results.c.target_ref == ranked.c.ref)
+                    .values(rank_in_org=ranked.c.in_org, rank_in_round=ranked.c.in_round))
 
 
 def _summaries(session: Session, round_: Round, groups: dict, withheld: set) -> None:

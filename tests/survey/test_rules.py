@@ -8,7 +8,7 @@ from services.survey.domain import eligibility, lifecycle
 from services.survey.domain.answers import Offered, check_answers
 from services.survey.domain.eligibility import OrgNode, PersonNode, PledgeNode
 from services.survey.domain.rules import DEFAULT_SETTINGS, grade, round_settings
-from services.survey.domain.scoring import Cell, Stat, competition_ranks, complementary_suppression, mean, score_target
+from services.survey.domain.scoring import Cell, Stat, complementary_suppression, mean, score_target
 from shared.errors import Conflict
 
 
@@ -60,11 +60,6 @@ def test_pledge_parts_are_weighted_and_a_missing_part_renormalises():
     assert no_masses.parts == {"self": 5.0, "peer": 4.0, "masses": None}
     only_self = score_target("pledge", [stats("fulfilment", [5], "self"), stats("fulfilment", [4], "peer")], s)
     assert only_self.suppressed and only_self.n == 2
-
-
-def test_ranks_share_ties_and_skip():
-    assert competition_ranks([("a", 80.0), ("b", 90.0), ("c", 80.0), ("d", 70.0)]) == {"b": 1, "a": 2, "c": 2, "d": 4}
-    assert competition_ranks([("a", 0.1 + 0.2), ("b", 0.3)]) == {"a": 1, "b": 1}
 
 
 def test_complementary_suppression_hides_a_second_cell_or_withholds_the_total():

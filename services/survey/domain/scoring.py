@@ -7,7 +7,6 @@ rating is ``(sum - max - min) / (count - 2)``.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -89,23 +88,6 @@ def _score_pledge(stats: list[Stat], settings: dict[str, Any]) -> TargetScore:
     combined = sum(weights[p] * v for p, v in usable.items()) / sum(weights[p] for p in usable)
     return TargetScore(n=n, ratings=0, rating_sum=0.0, dimensions={"fulfilment": combined}, parts=parts,
                        score=to_score(combined, settings))
-
-
-def competition_ranks(scores: Iterable[tuple[Hashable, float]]) -> dict[Hashable, int]:
-    """Highest first; ties share a rank and the next rank skips (1, 1, 3).
-
-    Scores equal in exact arithmetic can differ in the last bits of a float (a trimmed sum divided
-    differently), so they are compared at 9 decimals.
-    """
-    ordered = sorted(((key, round(value, 9)) for key, value in scores), key=lambda kv: -kv[1])
-    ranks: dict[Hashable, int] = {}
-    previous: float | None = None
-    rank = 0
-    for position, (key, value) in enumerate(ordered, start=1):
-        if value != previous:
-            rank, previous = position, value
-        ranks[key] = rank
-    return ranks
 
 
 @dataclass(frozen=True)
