@@ -127,6 +127,27 @@ def cmd_dead_letters(args) -> int:
     return 0
 
 
+def cmd_demo(args) -> int:
+    """One campaign year of a small demo group against running services (those of ``xianfeng run``)."""
+    import logging
+
+    from shared.campaign import Api, CampaignError, next_quarter_start, play
+
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per step, not per request
+    settings = load()
+    urls = {name: (getattr(args, f"{name}_url") or settings.service(name).url).rstrip("/")
+            for name in ("pledge", "survey", "notify")}
+    day = date.fromisoformat(args.date) if args.date else next_quarter_start(date.today())
+    try:
+        year = play(Api(urls, settings.secret_key), day, say=lambda line: print(line, flush=True))
+    except (CampaignError, TimeoutError) as exc:
+        print(f"xianfeng demo: {exc}", file=sys.stderr)
+        return 1
+    print(f"done: run `xianfeng daily --date {year.day.isoformat()}` for its pledge_due, lookback and "
+          f"political_birthday reminders")
+    return 0
+
+
 def cmd_run(args) -> int:
     from shared.embedded import EmbeddedBroker
     from shared.supervisor import Child, Supervisor, python_argv
@@ -190,6 +211,11 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("sync-directory", help="resend the full directory to survey and notify").set_defaults(
         func=cmd_sync_directory
     )
+    demo = sub.add_parser("demo", help="play one campaign year of a demo group against running services")
+    for name in ("pledge", "survey", "notify"):
+        demo.add_argument(f"--{name}-url", help=f"base URL of {name} (default: from the settings)")
+    demo.add_argument("--date", help="YYYY-MM-DD the nightly run will find due (default: next quarter's first day)")
+    demo.set_defaults(func=cmd_demo)
     dl = sub.add_parser("dead-letters", help="list (or replay) tasks of a service that failed for good")
     dl.add_argument("service")
     dl.add_argument("--pending", action="store_true", help="only those not replayed yet")

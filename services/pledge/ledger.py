@@ -65,7 +65,8 @@ def row_view(pledge: Pledge, org_name: str, published: dict | None, today: date)
         "pledger_name": pledge.pledger_name, "org_id": pledge.org_id, "org_name": org_name,
         "category": category, "category_label": CATEGORY_LABELS.get(category, category), "title": title,
         "version": pledge.published_version or pledge.version, "revising": published is not None,
-        "targets": [{**t, "value": values.get(t["name"]),
+        "targets": [{**t, "due_on": date.fromisoformat(t["due_on"]) if t.get("due_on") else None,
+                     "value": values.get(t["name"]),
                      "completion": round(completion.target_completion(t["target"], values.get(t["name"])), 4)}
                     for t in targets],
         "latest_note": pledge.latest_note, "latest_progress_at": pledge.latest_progress_at,

@@ -1,0 +1,398 @@
+"""One campaign year of a small demo group, played over HTTP against running services.
+
+``xianfeng demo`` and the end-to-end test (tests/e2e/test_campaign.py) both call :func:`play`: import the
+directory from an XLSX file, set carriers, pledge, review (one returned, revised and approved), publish,
+report progress, run a look-back revision, open a three-way round and a 评诺 round, answer ballots
+(optionally some through the phone page), close, wait for the results, read the ledger with scores and
+the inboxes.  Only the public contract is used (API.md); tokens are minted with the configured secret.
+This module imports no service.
+"""
+
+from __future__ import annotations
+
+import io
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import httpx
+
+from shared import auth
+from shared.testing.processes import wait_for
+
+Say = Callable[[str], None]
+OnPage = Callable[[str], None]  # answers the ballot page at that URL (e.g. in a browser)
+
+
+class CampaignError(RuntimeError):
+    """A step got an answer it did not expect."""
+
+
+# --- the demo group -----------------------------------------------------------------------------------
+
+ORGS = [  # code, name, kind, parent code
+    ("HG", "集团党委", "committee", ""),
+    ("ZL", "转炉厂党委", "committee", "HG"),
+    ("JH", "焦化厂党委", "committee", "HG"),
+    ("ZL1", "转炉厂炼钢一支部", "branch", "ZL"),
+    ("ZL2", "转炉厂炼钢二支部", "branch", "ZL"),
+    ("JH1", "焦化厂备煤支部", "branch", "JH"),
+    ("JH2", "焦化厂炼焦支部", "branch", "JH"),
+]
+BRANCHES = ("ZL1", "ZL2", "JH1", "JH2")
+SURNAMES = "王李张刘陈杨黄赵周吴"
+PEOPLE_PER_BRANCH = 10  # a secretary, a committee member, four members, four employees
+
+
+def people_rows(day: date) -> list[dict[str, Any]]:
+    """Ten people per branch; the fourth member of each branch joined the party on ``day``'s month and day,
+    the third member of the first branch on 29 February."""
+    rows = []
+    for b, code in enumerate(BRANCHES):
+        for i in range(PEOPLE_PER_BRANCH):
+            member = i < 6
+            joined = date(1995 + i, 3 + b, 10 + i) if member else None
+            if member and i == 5:
+                joined = date(day.year - 10 - b, day.month, day.day)
+            if member and b == 0 and i == 4:
+                joined = date(2004, 2, 29)
+            roles = {0: "secretary", 1: "committee_member"}.get(i, "")
+            rows.append({"employee_no": f"E{b + 1}{i:02d}", "name": f"{SURNAMES[i]}{code}{i:02d}", "org_code": code,
+                         "party_member": "是" if member else "否",
+                         "joined_party_on": joined.isoformat() if joined else "", "roles": roles,
+                         "email": f"e{b + 1}{i:02d}@example.com", "phone": f"1380000{b + 1}{i:03d}"})
+    return rows
+
+
+def directory_xlsx(day: date) -> bytes:
+    """The directory file (sheets ``orgs`` and ``people``, English headers) as the import endpoint takes it."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    orgs = book.active
+    orgs.title = "orgs"
+    orgs.append(["code", "name", "kind", "parent_code"])
+    for row in ORGS:
+        orgs.append(list(row))
+    people = book.create_sheet("people")
+    columns = ["employee_no", "name", "org_code", "party_member", "joined_party_on", "roles", "email", "phone"]
+    people.append(columns)
+    for row in people_rows(day):
+        people.append([row[c] for c in columns])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+# --- talking to the services --------------------------------------------------------------------------
+
+@dataclass
+class Api:
+    """The three services' base URLs and the secret that signs our tokens."""
+
+    urls: dict[str, str]
+    secret: str
+    timeout: float = 30.0
+    client: httpx.Client = field(default_factory=httpx.Client)
+
+    def token(self, *roles: str, sub: int | None = None, org: int | None = None) -> str:
+        return auth.mint(self.secret, roles=roles, sub=None if sub is None else str(sub), org=org, ttl=3600)
+
+    def call(self, method: str, service: str, path: str, *, as_: tuple = ("admin",), sub: int | None = None,
+             org: int | None = None, expect: int = 200, **kwargs) -> Any:
+        headers = {"Authorization": f"Bearer {self.token(*as_, sub=sub, org=org)}"}
+        resp = self.client.request(method, self.urls[service] + path, headers=headers, timeout=self.timeout, **kwargs)
+        if resp.status_code != expect:
+            raise CampaignError(f"{method} {service}{path} → {resp.status_code} (wanted {expect}): {resp.text[:500]}")
+        return resp.json() if resp.content and resp.headers.get("content-type", "").startswith("application/json") \
+            else resp.content
+
+    def items(self, service: str, path: str, **kwargs) -> list[dict]:
+        sep = "&" if "?" in path else "?"
+        return self.call("GET", service, f"{path}{sep}page_size=500", **kwargs)["items"]
+
+
+@dataclass
+class Group:
+    """Ids the services gave the demo group."""
+
+    orgs: dict[str, int]  # code → id
+    people: dict[str, dict]  # employee_no → person
+
+    def branch_people(self, code: str) -> list[dict]:
+        return sorted((p for p in self.people.values() if p["org_id"] == self.orgs[code]),
+                      key=lambda p: p["employee_no"])
+
+    def secretary(self, code: str) -> dict:
+        return self.branch_people(code)[0]
+
+
+@dataclass
+class Year:
+    """What one campaign year produced, for the caller to read or check."""
+
+    day: date
+    group: Group | None = None
+    carriers: dict[str, dict] = field(default_factory=dict)
+    pledges: dict[str, dict] = field(default_factory=dict)  # label → pledge as last answered
+    returned: str = ""
+    revised: str = ""
+    rounds: dict[str, dict] = field(default_factory=dict)  # kind → round
+    tokens: dict[str, dict[int, str]] = field(default_factory=dict)  # kind → person id → ballot token
+    on_page: dict[str, list[int]] = field(default_factory=dict)  # kind → people who answered on the page
+    results: dict[str, list[dict]] = field(default_factory=dict)  # kind → result rows
+    ledger: list[dict] = field(default_factory=list)
+    inboxes: dict[int, list[dict]] = field(default_factory=dict)
+
+
+def next_quarter_start(day: date) -> date:
+    """The first day of the quarter after ``day``'s (a look-back reminder day)."""
+    month = (day.month - 1) // 3 * 3 + 4
+    return date(day.year + 1, 1, 1) if month > 12 else date(day.year, month, 1)
+
+
+def _quiet(_: str) -> None:
+    return None
+
+
+# --- 1. the directory ---------------------------------------------------------------------------------
+
+def import_directory(api: Api, year: Year, say: Say, timeout: float = 60) -> Group:
+    job = api.call("POST", "pledge", "/api/v1/directory/import", expect=202,
+                   files={"file": ("directory.xlsx", directory_xlsx(year.day),
+                                   "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")})
+    done = wait_for(lambda: (j := api.call("GET", "pledge", f"/api/v1/jobs/{job['job_id']}"))["state"]
+                    in ("done", "failed") and j, timeout, interval=0.3, what="directory import job")
+    if done["state"] != "done" or done["errors"]:
+        raise CampaignError(f"directory import: {done}")
+    orgs = {o["code"]: o["id"] for o in api.items("pledge", "/api/v1/orgs")}
+    people = {p["employee_no"]: p for p in api.items("pledge", f"/api/v1/people?org_id={orgs['HG']}&subtree=1")}
+    say(f"imported {len(orgs)} orgs and {len(people)} people (job {job['job_id']}: {done['done']} rows)")
+    for name in ("survey", "notify"):
+        wait_for(lambda n=name: api.call("GET", n, "/api/v1/directory/status") == {"orgs": len(orgs),
+                                                                                   "people": len(people)},
+                 timeout, interval=0.3, what=f"the directory in {name}")
+        say(f"{name} holds the same directory")
+    return Group(orgs, people)
+
+
+# --- 2. carriers and pledges --------------------------------------------------------------------------
+
+def set_carriers(api: Api, year: Year, say: Say) -> None:
+    g = year.group
+    start = date(year.day.year - 1 if year.day.month == 1 else year.day.year, 1, 1)
+    overall = api.call("POST", "pledge", "/api/v1/carriers", expect=201, json={
+        "title": "钢铁先锋", "org_id": g.orgs["HG"], "period_kind": "year", "period_start": start.isoformat(),
+        "themes": ["学先进", "拓市场", "谋发展", "促和谐"]})
+    specific = api.call("POST", "pledge", "/api/v1/carriers", as_=("org_admin",), org=g.orgs["ZL"], expect=201,
+                        json={"title": "转炉降本增效先锋岗", "org_id": g.orgs["ZL"], "parent_id": overall["id"],
+                              "period_kind": "year", "period_start": start.isoformat(), "themes": ["拓市场"]})
+    year.carriers = {"overall": overall, "specific": specific}
+    say(f"carriers: {overall['title']} (group) and {specific['title']} (转炉厂)")
+
+
+def _pledge_body(year: Year, pledger_type: str, pledger_id: int, title: str, due_on: date, carrier: str) -> dict:
+    org = pledger_type == "org"
+    return {"pledger_type": pledger_type, "pledger_id": pledger_id, "title": title,
+            "category": "key_tasks" if org else "first_class_results",
+            "content": f"{title}，按月报告进展。",
+            "audiences": ["上级党委", "党员", "群众"] if org else ["支部", "群众"],
+            "targets": [{"name": "完成率", "unit": "%", "target": 100, "due_on": due_on.isoformat()}],
+            "due_on": due_on.isoformat(), "carrier_id": year.carriers[carrier]["id"]}
+
+
+def make_pledges(api: Api, year: Year, say: Say) -> None:
+    """Each branch pledges as an org (its admin) and its fourth member as a person; then both submit."""
+    g, later = year.group, year.day + timedelta(days=60)
+    for code in BRANCHES:
+        carrier = "specific" if code.startswith("ZL") else "overall"
+        org_id, member = g.orgs[code], g.branch_people(code)[3]
+        due = year.day if code == "ZL1" else later  # the person pledge of ZL1 falls due on the day
+        org_pledge = api.call("POST", "pledge", "/api/v1/pledges", as_=("org_admin",), org=org_id, expect=201,
+                              json=_pledge_body(year, "org", org_id, f"{code} 吨钢成本降低 2%", later, carrier))
+        own = api.call("POST", "pledge", "/api/v1/pledges", as_=("member",), sub=member["id"], expect=201,
+                       json=_pledge_body(year, "person", member["id"], f"{member['name']} 岗位创一流", due, carrier))
+        for label, p, who in ((f"org:{code}", org_pledge, {"as_": ("org_admin",), "org": org_id}),
+                              (f"person:{code}", own, {"as_": ("member",), "sub": member["id"]})):
+            year.pledges[label] = api.call("POST", "pledge", f"/api/v1/pledges/{p['id']}/submit", json={}, **who)
+    say(f"{len(year.pledges)} pledges drafted and submitted (org pledges of 4 branches, one member each)")
+
+
+def _pledger(year: Year, label: str) -> dict:
+    kind, code = label.split(":")
+    if kind == "org":
+        return {"as_": ("org_admin",), "org": year.group.orgs[code]}
+    return {"as_": ("member",), "sub": year.group.branch_people(code)[3]["id"]}
+
+
+def _reviewer(year: Year, label: str) -> dict:
+    """An org's pledge: an admin of the parent committee; a person's: the branch secretary."""
+    kind, code = label.split(":")
+    if kind == "org":
+        return {"as_": ("org_admin",), "org": year.group.orgs[code[:2]]}
+    return {"as_": ("member",), "sub": year.group.secretary(code)["id"]}
+
+
+def _act(api: Api, year: Year, label: str, action: str, body: dict, by: dict, expect: int = 200) -> dict:
+    pid = year.pledges[label]["id"]
+    answer = api.call("POST", "pledge", f"/api/v1/pledges/{pid}/{action}", json=body, expect=expect, **by)
+    if expect == 200:
+        year.pledges[label] = answer
+    return answer
+
+
+def review_and_publish(api: Api, year: Year, say: Say) -> None:
+    year.returned = "org:JH1"
+    _act(api, year, year.returned, "review", {"decision": "return", "comment": "指标不够量化，请补充"},
+         _reviewer(year, year.returned))
+    say(f"returned {year.returned}: 指标不够量化")
+    pid = year.pledges[year.returned]["id"]
+    year.pledges[year.returned] = api.call("PATCH", "pledge", f"/api/v1/pledges/{pid}", **_pledger(year, year.returned),
+                                           json={"targets": [{"name": "完成率", "unit": "%", "target": 100},
+                                                             {"name": "焦炭合格率", "unit": "%", "target": 99.5}]})
+    _act(api, year, year.returned, "submit", {}, _pledger(year, year.returned))
+    for label in year.pledges:
+        _act(api, year, label, "review", {"decision": "approve", "comment": "同意"}, _reviewer(year, label))
+        _act(api, year, label, "publish", {"channels": ["board", "meeting", "intranet"]}, _pledger(year, label))
+    say(f"approved and published {len(year.pledges)} pledges ({year.returned} after its revision)")
+
+
+def report_progress(api: Api, year: Year, say: Say) -> None:
+    for n, label in enumerate(year.pledges):
+        _act(api, year, label, "progress", {"note": "按计划推进", "values": {"完成率": 40 + 5 * n},
+                                            "evidence_url": "https://intranet.example.com/evidence/1"},
+             _pledger(year, label), expect=201)
+    say(f"progress reported on {len(year.pledges)} pledges")
+
+
+def lookback(api: Api, year: Year, say: Say) -> None:
+    """回头看: the org pledge of ZL2 is revised (version 2), reviewed again and republished."""
+    year.revised = label = "org:ZL2"
+    _act(api, year, label, "revise", {"reason": "回头看：目标上调", "title": "ZL2 吨钢成本降低 3%"},
+         _pledger(year, label))
+    _act(api, year, label, "review", {"decision": "approve", "comment": "同意上调"}, _reviewer(year, label))
+    _act(api, year, label, "publish", {"channels": ["board"]}, _pledger(year, label))
+    say(f"look-back: {label} is now version {year.pledges[label]['version']}, {year.pledges[label]['state']}")
+
+
+# --- 3. rounds and ballots ----------------------------------------------------------------------------
+
+def open_round(api: Api, year: Year, kind: str, title: str, say: Say) -> dict:
+    closes = datetime.now(UTC) + timedelta(days=2)
+    made = api.call("POST", "survey", "/api/v1/rounds", expect=201, json={
+        "kind": kind, "title": title, "root_org_id": year.group.orgs["HG"], "closes_at": closes.isoformat(),
+        "settings": {"min_group": 3}})
+    opened = api.call("POST", "survey", f"/api/v1/rounds/{made['id']}/open")
+    year.rounds[kind] = {**made, **opened}
+    say(f"opened {kind} round {made['id']} 「{title}」 with {opened['ballots']} ballots")
+    return year.rounds[kind]
+
+
+def inbox(api: Api, person_id: int) -> list[dict]:
+    return api.items("notify", f"/api/v1/inbox/{person_id}", as_=("member",), sub=person_id)
+
+
+def collect_invitations(api: Api, year: Year, kind: str, say: Say, timeout: float = 90) -> None:
+    """Every ballot's invitation in its holder's inbox; the token from the link, its round from the ballot."""
+    round_ = year.rounds[kind]
+    known = {t for tokens in year.tokens.values() for t in tokens.values()}
+    people = [p["id"] for p in year.group.people.values()]
+
+    def invitations() -> dict[int, str] | None:
+        found = {}
+        for pid in people:
+            for item in inbox(api, pid):
+                token = (item["link"] or "").rsplit("/b/", 1)[-1]
+                if item["category"] == "survey_invite" and token not in known:
+                    found[pid] = token
+        return found if len(found) >= round_["ballots"] else None
+
+    found = wait_for(invitations, timeout, interval=1.0, what=f"{round_['ballots']} invitations of round {kind}")
+    for token in found.values():
+        if api.call("GET", "survey", f"/api/v1/ballots/{token}")["round_id"] != round_["id"]:
+            raise CampaignError(f"an invitation of round {kind} links to another round's ballot")
+    year.tokens[kind] = found
+    say(f"{len(found)} invitations of the {kind} round arrived in the inboxes")
+
+
+def answer_ballot(api: Api, token: str, rng: random.Random) -> None:
+    ballot = api.call("GET", "survey", f"/api/v1/ballots/{token}")
+    answers = [{"target_type": t["target_type"], "target_id": t["target_id"], "dimension": d,
+                "score": rng.choice((3, 4, 4, 5, 5))} for t in ballot["targets"] for d in t["dimensions"]]
+    api.call("POST", "survey", f"/api/v1/ballots/{token}", json={"answers": answers}, expect=201)
+
+
+def answer_ballots(api: Api, year: Year, say: Say, on_page: OnPage | None, page_ballots: int) -> None:
+    rng = random.Random(2026)
+    for kind, tokens in year.tokens.items():
+        for n, (pid, token) in enumerate(sorted(tokens.items())):
+            if on_page is not None and n < page_ballots:
+                on_page(f"{api.urls['survey']}/b/{token}")
+                year.on_page.setdefault(kind, []).append(pid)
+            else:
+                answer_ballot(api, token, rng)
+        say(f"{kind}: {len(tokens)} ballots answered ({len(year.on_page.get(kind, []))} on the phone page)")
+
+
+def close_and_read(api: Api, year: Year, say: Say, timeout: float = 120) -> None:
+    for r in year.rounds.values():
+        api.call("POST", "survey", f"/api/v1/rounds/{r['id']}/close")
+    for kind, r in year.rounds.items():
+        year.rounds[kind] = wait_for(
+            lambda i=r["id"]: (got := api.call("GET", "survey", f"/api/v1/rounds/{i}"))["state"] == "results_ready"
+            and got, timeout, interval=0.5, what=f"results of round {r['id']}")
+        year.results[kind] = api.items("survey", f"/api/v1/rounds/{r['id']}/results")
+        scored = [x for x in year.results[kind] if not x["suppressed"]]
+        best = max(scored, key=lambda x: x["score"]) if scored else None
+        say(f"{kind}: {len(year.results[kind])} results, {len(scored)} published"
+            + (f"; best {best['name']} {best['score']} {best['grade']}" if best else ""))
+
+
+# --- 4. the ledger and the inboxes --------------------------------------------------------------------
+
+def read_ledger(api: Api, year: Year, say: Say, timeout: float = 60) -> None:
+    """The root's ledger once the 评诺 scores have come back to pledge."""
+    scored = {x["target_id"] for x in year.results.get("pledge_evaluation", []) if not x["suppressed"]}
+
+    def ledger() -> list[dict] | None:
+        rows = api.items("pledge", f"/api/v1/orgs/{year.group.orgs['HG']}/ledger")
+        return rows if all(r["evaluation_score"] is not None for r in rows if r["pledge_id"] in scored) else None
+
+    year.ledger = wait_for(ledger, timeout, interval=0.5, what="evaluation scores in the ledger")
+    for row in year.ledger:
+        say(f"  台账 {row['org_name']} · {row['title']} v{row['version']} · 完成度 {row['completion']:.0%}"
+            f" · 评诺 {row['evaluation_score']} {row['evaluation_grade'] or ''}")
+
+
+def read_inboxes(api: Api, year: Year, say: Say) -> None:
+    year.inboxes = {p["id"]: inbox(api, p["id"]) for p in year.group.people.values()}
+    counts: dict[str, int] = {}
+    for items in year.inboxes.values():
+        for item in items:
+            counts[item["category"]] = counts.get(item["category"], 0) + 1
+    say("inboxes: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
+
+
+def play(api: Api, day: date, say: Say = _quiet, on_page: OnPage | None = None, page_ballots: int = 2) -> Year:
+    """The whole year; ``day`` is the date whose nightly run will find a due pledge and political birthdays."""
+    year = Year(day)
+    say("1. directory")
+    year.group = import_directory(api, year, say)
+    say("2. carriers and pledges")
+    set_carriers(api, year, say)
+    make_pledges(api, year, say)
+    review_and_publish(api, year, say)
+    report_progress(api, year, say)
+    lookback(api, year, say)
+    say("3. three-way evaluation and 评诺")
+    for kind, title in (("three_way", "年度三测评"), ("pledge_evaluation", "年度评诺")):
+        open_round(api, year, kind, f"{day.year} {title}", say)
+        collect_invitations(api, year, kind, say)
+    answer_ballots(api, year, say, on_page, page_ballots)
+    close_and_read(api, year, say)
+    say("4. ledger and inboxes")
+    read_ledger(api, year, say)
+    read_inboxes(api, year, say)
+    return year
