@@ -15,8 +15,9 @@ import structlog
 from flask import Flask, Response, g, jsonify, request
 from flask_smorest import Api as SmorestApi
 from flask_smorest import Blueprint
+from werkzeug.routing import IntegerConverter
 
-from shared import errors, metrics
+from shared import auth, errors, metrics
 from shared.logs import bind_request, new_request_id
 from shared.settings import Settings
 
@@ -46,6 +47,14 @@ class HealthSchema(ma.Schema):
     status = ma.fields.String(required=True)
     service = ma.fields.String(required=True)
     checks = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.String())
+
+
+class IdConverter(IntegerConverter):
+    """``<int:…>`` in every route: ids beyond a 64-bit integer are unknown (404), not a database overflow."""
+
+    def __init__(self, map, *args, **kwargs) -> None:
+        kwargs.setdefault("max", 2**63 - 1)
+        super().__init__(map, *args, **kwargs)
 
 
 def create_app(
@@ -80,10 +89,12 @@ def create_app(
         XIANFENG_SETTINGS=settings,
         XIANFENG_SERVICE=service,
     )
+    app.url_map.converters["int"] = IdConverter
     app.json.ensure_ascii = False
     app.json.sort_keys = False
     api = Api(app)
     _request_ids(app, service)
+    auth.authenticate_before_parsing(app)
     metrics.init_app(app, service, settings, metrics_collectors)
     api.register_blueprint(health_blueprint(service, ready_checks))
     return app, api
