@@ -157,32 +157,45 @@ def handle_unexpected(error: BaseException):
     return response
 
 
-def _nul_paths(value: Any, path: str) -> list[str]:
+MAX_INT = 2**63 - 1  # what every database here stores in an integer column
+
+
+def _unstorable(value: Any, path: str) -> list[tuple[str, str]]:
+    """(field, problem) for values no database here can store: NUL characters, integers beyond 64 bits."""
     if isinstance(value, str):
-        return [path or "_body"] if "\x00" in value else []
+        return [(path or "_body", "nul")] if "\x00" in value else []
+    if isinstance(value, bool):
+        return []
+    if isinstance(value, int):
+        return [(path or "_body", "int")] if abs(value) > MAX_INT else []
     if isinstance(value, Mapping):
-        found = [f"{path}.{k}" if path else str(k) for k in value if "\x00" in str(k)]
+        found = [(f"{path}.{k}" if path else str(k), "nul") for k in value if "\x00" in str(k)]
         for k, v in value.items():
-            found += _nul_paths(v, f"{path}.{k}" if path else str(k))
+            found += _unstorable(v, f"{path}.{k}" if path else str(k))
         return found
     if isinstance(value, list):
-        return [p for i, v in enumerate(value) for p in _nul_paths(v, f"{path}.{i}" if path else str(i))]
+        return [p for i, v in enumerate(value) for p in _unstorable(v, f"{path}.{i}" if path else str(i))]
     return []
 
 
-def reject_nul_characters() -> None:
-    """422 for NUL characters anywhere in the query or the JSON body: no database stores them as text
-    (PostgreSQL refuses them), so they are bad input, named by field, never a 500 further down."""
-    bad = [name for name, value in request.args.items(multi=True) if "\x00" in name + value]
+def reject_unstorable_input() -> None:
+    """422 for NUL characters anywhere in the query or the JSON body, and for JSON integers beyond
+    64 bits: no database stores them (PostgreSQL refuses NUL in text, SQLite overflows), so they are
+    bad input, named by field, never a 500 further down."""
+    bad = [(name, "nul") for name, value in request.args.items(multi=True) if "\x00" in name + value]
     if request.is_json:
-        bad += _nul_paths(request.get_json(silent=True), "")
+        bad += _unstorable(request.get_json(silent=True), "")
     if bad:
-        message = bilingual("不允许包含 NUL 字符", "NUL characters are not allowed")
-        raise ValidationFailed(errors={name: [message] for name in bad})
+        messages = {"nul": bilingual("不允许包含 NUL 字符", "NUL characters are not allowed"),
+                    "int": bilingual("数值超出范围", "Number out of range")}
+        errors: dict[str, list[str]] = {}
+        for name, problem in bad:
+            errors.setdefault(name, []).append(messages[problem])
+        raise ValidationFailed(errors=errors)
 
 
 def register_error_handlers(app: Flask) -> None:
-    app.before_request(reject_nul_characters)
+    app.before_request(reject_unstorable_input)
     app.register_error_handler(ApiError, handle_api_error)
     app.register_error_handler(HTTPException, handle_http_exception)
     app.register_error_handler(Exception, handle_unexpected)

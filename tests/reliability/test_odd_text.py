@@ -40,3 +40,15 @@ def test_a_10kb_title_is_refused_with_the_field_named(pledge_client, auth_header
     resp = pledge_client.post("/api/v1/orgs", json={"name": "长" * 10_000, "code": "HG", "kind": "committee"},
                               headers=auth_headers("admin"))
     assert resp.status_code == 422 and "name" in resp.json["errors"]
+
+
+@pytest.mark.parametrize("path", ["/api/v1/orgs/99999999999999999999", "/api/v1/orgs/9223372036854775808/tree"])
+def test_ids_beyond_64_bits_are_unknown_not_a_500(path, pledge_client, auth_headers):
+    resp = pledge_client.get(path, headers=auth_headers("admin"))
+    assert resp.status_code == 404 and resp.json["error"] == "not_found"
+
+
+def test_integers_beyond_64_bits_in_a_body_are_a_named_422(pledge_client, auth_headers):
+    resp = pledge_client.post("/api/v1/orgs", json={"name": "集团党委", "code": "HG", "kind": "committee",
+                                                    "parent_id": 10**20}, headers=auth_headers("admin", lang="en"))
+    assert resp.status_code == 422 and resp.json["errors"]["parent_id"] == ["Number out of range"]
