@@ -1,0 +1,192 @@
+"""One campaign year of a small demo group on the processes of ``xianfeng run``: real tokens, real workers, the
+embedded broker (or PostgreSQL + Redis on the services backend), ballots answered partly in headless Chromium,
+the nightly run as ``xianfeng daily --date`` — then Ctrl-C and nothing left behind."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+
+import httpx
+import pytest
+
+from shared.campaign import Api, Year, inbox, next_quarter_start, play
+from shared.settings import load
+from shared.testing.databases import BACKEND, environ_for_test
+from shared.testing.processes import wait_for
+
+from .test_run import free_port, processes_using
+
+pytestmark = [pytest.mark.e2e, pytest.mark.browser]
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+
+
+class Run:
+    """``xianfeng run`` as a subprocess on free ports with a data dir of its own."""
+
+    def __init__(self, tmp_path: Path, database_urls: dict[str, str] | None) -> None:
+        self.data_dir, self.log_path = tmp_path / "xf-campaign", tmp_path / "run.log"
+        ports = {name: free_port() for name in ("pledge", "survey", "notify")}
+        self.urls = {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}
+        self.env = {k: v for k, v in os.environ.items() if not k.startswith("XIANFENG_")}
+        self.env.update({f"XIANFENG_{name.upper()}_PORT": str(port) for name, port in ports.items()})
+        self.env.update(XIANFENG_DATA_DIR=str(self.data_dir), XIANFENG_WEB_WORKERS="1",
+                        XIANFENG_WORKER_CONCURRENCY="1")
+        if database_urls is not None:  # services backend: fresh PostgreSQL databases, a private Redis key prefix
+            self.env.update(environ_for_test(self.data_dir, database_urls))
+            del self.env["XIANFENG_ENV"]
+        self.process: subprocess.Popen | None = None
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")[-4000:]
+
+    def start(self) -> None:
+        with self.log_path.open("wb") as log:
+            self.process = subprocess.Popen([sys.executable, "-m", "shared.cli", "run"], env=self.env, stdout=log,
+                                            stderr=subprocess.STDOUT, start_new_session=True)
+        wait_for(self._ready, 90, interval=0.5, what="three /readyz 200")
+
+    def _ready(self) -> bool:
+        assert self.process.poll() is None, self.log()
+        try:
+            return all(httpx.get(url + "/readyz", timeout=2).status_code == 200 for url in self.urls.values())
+        except httpx.HTTPError:
+            return False
+
+    def daily(self, day: date) -> dict:
+        """``xianfeng daily --date`` with the run's settings, as the scheduler would run it that night."""
+        done = subprocess.run([sys.executable, "-m", "shared.cli", "daily", "--date", day.isoformat()], env=self.env,
+                              capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stderr[-4000:]
+        return json.loads(done.stdout.strip().splitlines()[-1])
+
+    def interrupt(self) -> int:
+        self.process.send_signal(signal.SIGINT)  # Ctrl-C
+        return self.process.wait(60)
+
+
+@pytest.fixture
+def run(tmp_path, test_databases):
+    started = Run(tmp_path, test_databases.fresh(tmp_path) if BACKEND == "services" else None)
+    started.start()
+    yield started
+    if started.process.poll() is None:
+        started.interrupt()
+
+
+@contextmanager
+def phone():
+    """A function answering a ballot page in headless Chromium (a phone-sized window): 较好 on every question."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 390, "height": 844})
+        headlines: list[str] = []
+
+        def answer(url: str) -> None:
+            page.goto(url)
+            while page.locator("#target").count():
+                for radio in page.locator("input[type=radio][value='4']").all():
+                    radio.check()
+                last = page.locator("button[value='submit']")
+                (last if last.count() else page.locator("button[value='next']")).click()
+            headlines.append(page.inner_text("#headline"))
+
+        yield answer, headlines
+        browser.close()
+
+
+def categories(api: Api, person_id: int) -> Counter:
+    return Counter(item["category"] for item in inbox(api, person_id))
+
+
+def check_pledges(api: Api, year: Year) -> None:
+    assert {p["state"] for p in year.pledges.values()} == {"published"}
+    history = api.call("GET", "pledge", f"/api/v1/pledges/{year.pledges[year.returned]['id']}/history")
+    actions = [(t["action"], t["to_state"]) for t in history["transitions"]]
+    assert actions[:4] == [("create", "draft"), ("submit", "submitted"), ("return", "returned"), ("edit", "returned")]
+    assert actions[4:] == [("submit", "submitted"), ("approve", "approved"), ("publish", "published"),
+                           ("progress", "published")]
+    revised = api.call("GET", "pledge", f"/api/v1/pledges/{year.pledges[year.revised]['id']}/history")
+    assert [v["version"] for v in revised["versions"]] == [1, 2]
+    assert [t["to_state"] for t in revised["transitions"] if t["version"] == 2] == ["submitted", "approved",
+                                                                                    "published"]
+
+
+def check_rounds(api: Api, year: Year, headlines: list[str]) -> None:
+    group = year.group
+    assert {kind: r["ballots"] for kind, r in year.rounds.items()} == {"three_way": 40, "pledge_evaluation": 40}
+    assert headlines == ["感谢参与"] * 4 and {k: len(v) for k, v in year.on_page.items()} == {
+        "three_way": 2, "pledge_evaluation": 2}
+    for r in year.rounds.values():
+        progress = api.call("GET", "survey", f"/api/v1/rounds/{r['id']}/progress")
+        assert progress["issued"] == progress["used"] == 40
+    three_way = Counter(x["target_type"] for x in year.results["three_way"])
+    assert three_way == {"person": 24, "branch": 4, "committee": 2}  # 6 members a branch, 4 branches, 2 committees
+    pledge_results = {x["target_id"]: x for x in year.results["pledge_evaluation"]}
+    assert set(pledge_results) == {p["id"] for p in year.pledges.values()}
+    for row in year.results["three_way"] + year.results["pledge_evaluation"]:
+        assert not row["suppressed"] and row["n"] >= 3 and 60 <= row["score"] <= 100 and row["grade"], row
+    # the ledger of the root: every published pledge with its 评诺 score, as survey computed it
+    assert {r["pledge_id"]: (r["evaluation_score"], r["evaluation_grade"]) for r in year.ledger} == {
+        pid: (x["score"], x["grade"]) for pid, x in pledge_results.items()}
+    assert next(r for r in year.ledger if r["pledge_id"] == year.pledges[year.revised]["id"])["version"] == 2
+    for code in ("ZL1", "ZL2", "JH1", "JH2"):
+        secretary = group.secretary(code)["id"]
+        assert categories(api, secretary)["results"] == 2  # one per round
+        invites = [i["link"] for i in year.inboxes[secretary] if i["category"] == "survey_invite"]
+        assert len(invites) == 2 and all(link.rsplit("/b/", 1)[1] for link in invites)
+
+
+def check_nightly(api: Api, year: Year, run: Run) -> None:
+    group, day = year.group, year.day
+    first = run.daily(day)
+    assert first["pledge"] == {"pledge_due": 1, "lookback": 4}
+    assert first["notify"]["political_birthdays"] == {"celebrants": 4, "greetings_sent": 4,
+                                                      "secretary_lists_sent": 4}
+    due_pledger = group.branch_people("ZL1")[3]["id"]
+    celebrants = [group.branch_people(code)[5]["id"] for code in ("ZL1", "ZL2", "JH1", "JH2")]
+    secretaries = [group.secretary(code)["id"] for code in ("ZL1", "ZL2", "JH1", "JH2")]
+    wait_for(lambda: categories(api, due_pledger)["pledge_due"] == 1, 60, interval=0.5, what="pledge_due reminder")
+    for pid in celebrants + secretaries:  # a greeting, and the secretaries' heads-up
+        wait_for(lambda p=pid: categories(api, p)["political_birthday"] == 1, 60, interval=0.5,
+                 what=f"political_birthday in {pid}'s inbox")
+    for pid in celebrants + secretaries + [due_pledger]:  # lookback: party members of orgs with published pledges
+        wait_for(lambda p=pid: categories(api, p)["lookback"] == 1, 60, interval=0.5, what=f"lookback for {pid}")
+    greeting = next(i for i in inbox(api, celebrants[0]) if i["category"] == "political_birthday")
+    assert "10" in greeting["subject"] + greeting["body"]  # joined ten years before the day
+    before = {p["id"]: categories(api, p["id"]) for p in group.people.values()}
+    second = run.daily(day)
+    assert second["pledge"] == {"pledge_due": 0, "lookback": 0}
+    assert second["notify"]["political_birthdays"]["greetings_sent"] == 0
+    assert second["notify"]["political_birthdays"]["secretary_lists_sent"] == 0
+    time.sleep(2)  # anything sent twice would have reached the notify worker by now
+    assert {p["id"]: categories(api, p["id"]) for p in group.people.values()} == before
+    leap_born = group.branch_people("ZL1")[4]["id"]  # joined on 29 February: greeted on 28 February
+    feb28 = date(day.year + (day.year % 4 == 0), 2, 28)
+    assert run.daily(feb28)["notify"]["political_birthdays"]["greetings_sent"] == 1
+    wait_for(lambda: categories(api, leap_born)["political_birthday"] == 1, 60, interval=0.5,
+             what="a 29 February member's greeting on 28 February")
+
+
+def test_one_campaign_year_end_to_end(run):
+    api = Api(run.urls, load(run.env).secret_key)
+    day = next_quarter_start(date.today())  # a due pledge, political birthdays and the quarter's look-back
+    with phone() as (answer_on_page, headlines):
+        year = play(api, day, say=print, on_page=answer_on_page, page_ballots=2)
+    check_pledges(api, year)
+    check_rounds(api, year, headlines)
+    check_nightly(api, year, run)
+    assert run.interrupt() == 0, run.log()
+    wait_for(lambda: not processes_using(str(run.data_dir)), 15, what="no process left behind")
