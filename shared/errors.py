@@ -178,11 +178,18 @@ def _unstorable(value: Any, path: str) -> list[tuple[str, str]]:
     return []
 
 
+def _too_big(value: str) -> bool:
+    digits = value.lstrip("+-")
+    return digits.isdigit() and (len(digits) > 19 or int(digits) > MAX_INT)
+
+
 def reject_unstorable_input() -> None:
-    """422 for NUL characters anywhere in the query or the JSON body, and for JSON integers beyond
-    64 bits: no database stores them (PostgreSQL refuses NUL in text, SQLite overflows), so they are
-    bad input, named by field, never a 500 further down."""
+    """422 for NUL characters anywhere in the query or the JSON body, and for integers beyond 64 bits
+    (JSON numbers, and numeric query values other than the free-text ``q``): no database stores them
+    (PostgreSQL refuses NUL in text, SQLite overflows), so they are bad input, named by field, never a
+    500 further down."""
     bad = [(name, "nul") for name, value in request.args.items(multi=True) if "\x00" in name + value]
+    bad += [(name, "int") for name, value in request.args.items(multi=True) if name != "q" and _too_big(value)]
     if request.is_json:
         bad += _unstorable(request.get_json(silent=True), "")
     if bad:

@@ -7,11 +7,18 @@ from collections.abc import Callable
 import pytest
 
 from shared import auth
+from shared.logs import configure as configure_logs
 from shared.service import discover
 from shared.settings import Settings, load
 from shared.testing.databases import BACKEND, ServiceDatabases, environ_for_test
 from shared.testing.fakes import RecordingSender
 from shared.testing.processes import WorkerProcess, start_broker
+
+
+def pytest_configure(config) -> None:
+    # the production log pipeline (JSON, redaction) in tests too: no token in captured output, and
+    # no slow pretty tracebacks with locals when a test provokes an error
+    configure_logs("INFO", json=True)
 
 
 def pytest_report_header(config) -> str:

@@ -52,3 +52,9 @@ def test_integers_beyond_64_bits_in_a_body_are_a_named_422(pledge_client, auth_h
     resp = pledge_client.post("/api/v1/orgs", json={"name": "集团党委", "code": "HG", "kind": "committee",
                                                     "parent_id": 10**20}, headers=auth_headers("admin", lang="en"))
     assert resp.status_code == 422 and resp.json["errors"]["parent_id"] == ["Number out of range"]
+
+
+@pytest.mark.parametrize("value", ["99999999999999999999", "9" * 5000])
+def test_integers_beyond_64_bits_in_a_query_are_a_named_422(value, pledge_client, auth_headers):
+    resp = pledge_client.get(f"/api/v1/people?org_id={value}", headers=auth_headers("admin"))
+    assert resp.status_code == 422 and "org_id" in resp.json["errors"]
