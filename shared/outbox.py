@@ -7,6 +7,7 @@ or a broker outage left behind.  Consumers are idempotent, so a resend is harmle
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -79,6 +80,13 @@ class Relay:
         """``sender(task, payload, message_id)`` replaces Celery in unit tests (a recording fake)."""
         self.db, self.table, self.celery, self.batch = db, table, celery, batch
         self.sender = sender
+        self.quiet_until = 0.0  # after a failed send, commits stop trying until then (the beat task retries)
+
+    BROKER_DOWN_PAUSE = 10.0
+
+    @property
+    def broker_suspected_down(self) -> bool:
+        return time.monotonic() < self.quiet_until
 
     def pending(self) -> int:
         with self.db.engine.connect() as conn:
@@ -116,10 +124,13 @@ class Relay:
                         .values(attempts=t.c.attempts + 1, last_error=str(exc)[:500])
                     )
                     log.warning("outbox_send_failed", task=row.task, error=str(exc)[:200])
+                    self.quiet_until = time.monotonic() + self.BROKER_DOWN_PAUSE
                     break
                 done.append(row.id)
             if done:
                 session.execute(update(t).where(t.c.id.in_(done)).values(sent_at=_now(), payload=None))
+            if len(done) == len(rows):
+                self.quiet_until = 0.0  # the broker answers again
             return len(done), len(done) < len(rows)
 
     def _send(self, row) -> None:
@@ -138,7 +149,9 @@ def relay_after_commit(db: Database, relay: Relay) -> None:
 
     @event.listens_for(db.sessionmaker, "after_commit")
     def _after_commit(session: Session) -> None:
-        if session.info.pop(PENDING_FLAG, False):
+        if session.info.pop(PENDING_FLAG, False) and not relay.broker_suspected_down:
+            # with the broker down, each commit would wait for a connection timeout: after one failure
+            # commits leave their rows to the periodic relay for a while (nothing is lost either way)
             try:
                 relay.relay()
             except Exception as exc:

@@ -39,3 +39,25 @@ def test_broker_down_keeps_the_message_until_it_answers(pledge, sent):
     assert sorted(sent.tasks()) == ["notify.directory_changed", "survey.directory_changed"]
     assert pledge.runtime.relay.relay() == 0  # nothing twice
     assert pledge.runtime.relay.pending() == 0
+
+
+def test_after_a_failed_send_commits_stop_waiting_for_the_broker_until_it_answers(pledge, sent):
+    calls = []
+    sent.fail = True
+    original = sent.__call__
+
+    def counting(task, payload, message_id):
+        calls.append(task)
+        return original(task, payload, message_id)
+
+    pledge.runtime.relay.sender = counting
+    for _ in range(3):
+        with pledge.db.session() as s:
+            pledge.publish(s, EVENT)
+    assert len(calls) == 1  # only the first commit tried (and waited); the next two left it to the relay
+    assert pledge.runtime.relay.pending() == 6
+    sent.fail = False
+    assert pledge.runtime.relay.relay() == 6  # the periodic relay delivers everything
+    with pledge.db.session() as s:
+        pledge.publish(s, EVENT)
+    assert pledge.runtime.relay.pending() == 0  # and commits relay at once again
