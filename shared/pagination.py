@@ -9,13 +9,14 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 MAX_PAGE_SIZE = 500
+MAX_PAGE = 1_000_000  # page × page_size must stay a storable offset
 DEFAULT_PAGE_SIZE = 50
 
 
 class PageArgsSchema(ma.Schema):
     """Base of every list's query schema."""
 
-    page = ma.fields.Integer(load_default=1, validate=ma.validate.Range(min=1))
+    page = ma.fields.Integer(load_default=1, validate=ma.validate.Range(min=1, max=MAX_PAGE))
     page_size = ma.fields.Integer(load_default=DEFAULT_PAGE_SIZE, validate=ma.validate.Range(min=1))
 
     @ma.post_load

@@ -58,3 +58,9 @@ def test_integers_beyond_64_bits_in_a_body_are_a_named_422(pledge_client, auth_h
 def test_integers_beyond_64_bits_in_a_query_are_a_named_422(value, pledge_client, auth_headers):
     resp = pledge_client.get(f"/api/v1/people?org_id={value}", headers=auth_headers("admin"))
     assert resp.status_code == 422 and "org_id" in resp.json["errors"]
+
+
+def test_a_page_far_beyond_any_data_is_a_named_422_not_an_offset_overflow(pledge_client, auth_headers):
+    resp = pledge_client.get("/api/v1/pledges?page=4611686018427387904", headers=auth_headers("admin"))
+    assert resp.status_code == 422 and "page" in resp.json["errors"]
+    assert pledge_client.get("/api/v1/pledges?page=1000000", headers=auth_headers("admin")).json["items"] == []
