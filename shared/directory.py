@@ -62,16 +62,23 @@ def define_tables(metadata: MetaData) -> DirectoryTables:
     return DirectoryTables(orgs, people)
 
 
-def _upsert(session: Session, table: Table, rows: list[dict]) -> None:
-    if not rows:
-        return
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    for start in range(0, len(rows), 1000):
-        chunk = rows[start:start + 1000]
-        stmt = insert(table).values(chunk)
+_UPSERTS: dict[tuple[str, Table], object] = {}
+
+
+def _upsert_statement(dialect: str, table: Table):
+    """``INSERT … ON CONFLICT (id) DO UPDATE`` every column, built once per dialect and table (the compiled
+    form is then cached by the engine; executemany sends it batched: insertmanyvalues / sqlite3)."""
+    key = (dialect, table)
+    if key not in _UPSERTS:
+        stmt = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
         cols = {c.name: stmt.excluded[c.name] for c in table.columns if c.name != "id"}
-        session.execute(stmt.on_conflict_do_update(index_elements=["id"], set_=cols))
+        _UPSERTS[key] = stmt.on_conflict_do_update(index_elements=["id"], set_=cols)
+    return _UPSERTS[key]
+
+
+def _upsert(session: Session, table: Table, rows: list[dict]) -> None:
+    if rows:
+        session.execute(_upsert_statement(session.get_bind().dialect.name, table), rows)
 
 
 def apply(session: Session, tables: DirectoryTables, event: DirectoryChanged) -> dict[str, int]:
