@@ -27,6 +27,9 @@ from shared.messages import Message
 log = structlog.get_logger(__name__)
 CHUNK = 1000
 MAX_ERRORS = 1000
+# org rows are held and resolved together (parents in any order): a file may hold this many, far above a group's
+# org chart; beyond it the job fails at once with a clear message instead of exhausting the worker's memory
+MAX_ORG_ROWS = 10_000
 STALE = timedelta(minutes=5)  # a running job silent this long lost its worker (at-least-once: run it again)
 
 
@@ -96,7 +99,9 @@ def run_job(job_id: str, today: date | None = None) -> str:
 
 def _run_sheet(job_id: str, sheet: Sheet, lang: str, scope: str | None, today: date) -> None:
     if sheet.kind == "orgs":
-        rows = list(sheet.rows)
+        rows = list(islice(sheet.rows, MAX_ORG_ROWS + 1))
+        if len(rows) > MAX_ORG_ROWS:
+            raise ValueError(f"more than {MAX_ORG_ROWS} org rows in one file; split the file")
         with service.db.session() as s:
             outcome = upsert_orgs(s, rows, OrgIndex.load(s), lang, scope)
             _progress(s, job_id, len(rows), outcome, "created_orgs")

@@ -172,3 +172,14 @@ def test_a_system_token_reads_and_is_refused_on_admin_only_writes(name, services
         response = client.open(op.url(ids), method=op.method.upper(), headers=system,
                                json=body if body is not None else BODIES.get(key, {}) if op.body_schema else None)
         assert_contract_error(response, 403)
+@pytest.mark.parametrize("name", SERVICES)
+def test_ids_beyond_64_bits_are_404_not_500(name, services, settings, sent, auth_headers):
+    _, client = started(services, name, settings, sent)
+    admin = auth_headers("admin")
+    for op in operations(client):
+        if op.public or not op.params or op.method != "get":
+            continue
+        url = op.url({p: 99999999999999999999 for p in op.params})
+        response = client.get(url, headers=admin)
+        assert response.status_code in (404, 422), (str(op), response.status_code, response.get_data(as_text=True))
+        assert_contract_error(response, (404, 422))
