@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import random
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -95,6 +96,7 @@ class Api:
     urls: dict[str, str]
     secret: str
     timeout: float = 30.0
+    retries: int = 5  # on 429 Too Many Requests
     client: httpx.Client = field(default_factory=httpx.Client)
 
     def token(self, *roles: str, sub: int | None = None, org: int | None = None) -> str:
@@ -104,6 +106,12 @@ class Api:
              org: int | None = None, expect: int = 200, **kwargs) -> Any:
         headers = {"Authorization": f"Bearer {self.token(*as_, sub=sub, org=org)}"}
         resp = self.client.request(method, self.urls[service] + path, headers=headers, timeout=self.timeout, **kwargs)
+        for _ in range(self.retries):  # every ballot of the demo comes from one address: wait as told, then again
+            if resp.status_code != 429:
+                break
+            time.sleep(min(float(resp.headers.get("Retry-After") or 1), 60.0))
+            resp = self.client.request(method, self.urls[service] + path, headers=headers, timeout=self.timeout,
+                                       **kwargs)
         if resp.status_code != expect:
             raise CampaignError(f"{method} {service}{path} → {resp.status_code} (wanted {expect}): {resp.text[:500]}")
         return resp.json() if resp.content and resp.headers.get("content-type", "").startswith("application/json") \
@@ -169,12 +177,13 @@ def import_directory(api: Api, year: Year, say: Say, timeout: float = 60) -> Gro
         raise CampaignError(f"directory import: {done}")
     orgs = {o["code"]: o["id"] for o in api.items("pledge", "/api/v1/orgs")}
     people = {p["employee_no"]: p for p in api.items("pledge", f"/api/v1/people?org_id={orgs['HG']}&subtree=1")}
-    say(f"imported {len(orgs)} orgs and {len(people)} people (job {job['job_id']}: {done['done']} rows)")
+    say(f"imported {len(ORGS)} orgs and {len(people)} people (job {job['job_id']}: {done['done']} rows)")
+    everyone = {"orgs": api.call("GET", "pledge", "/api/v1/orgs?page_size=1")["total"],
+                "people": api.call("GET", "pledge", "/api/v1/people?page_size=1")["total"]}
     for name in ("survey", "notify"):
-        wait_for(lambda n=name: api.call("GET", n, "/api/v1/directory/status") == {"orgs": len(orgs),
-                                                                                   "people": len(people)},
+        wait_for(lambda n=name: api.call("GET", n, "/api/v1/directory/status") == everyone,
                  timeout, interval=0.3, what=f"the directory in {name}")
-        say(f"{name} holds the same directory")
+        say(f"{name} holds the same directory ({everyone['orgs']} orgs, {everyone['people']} people)")
     return Group(orgs, people)
 
 
@@ -294,27 +303,29 @@ def inbox(api: Api, person_id: int) -> list[dict]:
     return api.items("notify", f"/api/v1/inbox/{person_id}", as_=("member",), sub=person_id)
 
 
-def collect_invitations(api: Api, year: Year, kind: str, say: Say, timeout: float = 90) -> None:
-    """Every ballot's invitation in its holder's inbox; the token from the link, its round from the ballot."""
+def invitation_tokens(api: Api, person_id: int) -> set[str]:
+    return {i["link"].rsplit("/b/", 1)[-1] for i in inbox(api, person_id) if i["category"] == "survey_invite"}
+
+
+def collect_invitations(api: Api, year: Year, kind: str, before: dict[int, set[str]], say: Say,
+                        timeout: float = 90) -> None:
+    """Every ballot's invitation in its holder's inbox: the invitation that was not there ``before`` the round
+    opened; the token from its link."""
     round_ = year.rounds[kind]
-    known = {t for tokens in year.tokens.values() for t in tokens.values()}
-    people = [p["id"] for p in year.group.people.values()]
 
     def invitations() -> dict[int, str] | None:
         found = {}
-        for pid in people:
-            for item in inbox(api, pid):
-                token = (item["link"] or "").rsplit("/b/", 1)[-1]
-                if item["category"] == "survey_invite" and token not in known:
-                    found[pid] = token
+        for pid, held in before.items():
+            new = invitation_tokens(api, pid) - held
+            if len(new) > 1:
+                raise CampaignError(f"person {pid} got {len(new)} invitations to one round")
+            if new:
+                found[pid] = new.pop()
         return found if len(found) >= round_["ballots"] else None
 
-    found = wait_for(invitations, timeout, interval=1.0, what=f"{round_['ballots']} invitations of round {kind}")
-    for token in found.values():
-        if api.call("GET", "survey", f"/api/v1/ballots/{token}")["round_id"] != round_["id"]:
-            raise CampaignError(f"an invitation of round {kind} links to another round's ballot")
-    year.tokens[kind] = found
-    say(f"{len(found)} invitations of the {kind} round arrived in the inboxes")
+    year.tokens[kind] = wait_for(invitations, timeout, interval=1.0,
+                                 what=f"{round_['ballots']} invitations of round {kind}")
+    say(f"{len(year.tokens[kind])} invitations of the {kind} round arrived in the inboxes")
 
 
 def answer_ballot(api: Api, token: str, rng: random.Random) -> None:
@@ -388,8 +399,9 @@ def play(api: Api, day: date, say: Say = _quiet, on_page: OnPage | None = None, 
     lookback(api, year, say)
     say("3. three-way evaluation and 评诺")
     for kind, title in (("three_way", "年度三测评"), ("pledge_evaluation", "年度评诺")):
+        before = {p["id"]: invitation_tokens(api, p["id"]) for p in year.group.people.values()}
         open_round(api, year, kind, f"{day.year} {title}", say)
-        collect_invitations(api, year, kind, say)
+        collect_invitations(api, year, kind, before, say)
     answer_ballots(api, year, say, on_page, page_ballots)
     close_and_read(api, year, say)
     say("4. ledger and inboxes")

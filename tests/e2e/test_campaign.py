@@ -41,7 +41,9 @@ class Run:
         self.env = {k: v for k, v in os.environ.items() if not k.startswith("XIANFENG_")}
         self.env.update({f"XIANFENG_{name.upper()}_PORT": str(port) for name, port in ports.items()})
         self.env.update(XIANFENG_DATA_DIR=str(self.data_dir), XIANFENG_WEB_WORKERS="1",
-                        XIANFENG_WORKER_CONCURRENCY="1")
+                        XIANFENG_WORKER_CONCURRENCY="1",
+                        # every "phone" of this test is 127.0.0.1: two years of ballots would pass 300/min per address
+                        XIANFENG_SURVEY_BALLOT_RATE_LIMIT="3000/minute")
         if database_urls is not None:  # services backend: fresh PostgreSQL databases, a private Redis key prefix
             self.env.update(environ_for_test(self.data_dir, database_urls))
             del self.env["XIANFENG_ENV"]
@@ -188,5 +190,9 @@ def test_one_campaign_year_end_to_end(run):
     check_pledges(api, year)
     check_rounds(api, year, headlines)
     check_nightly(api, year, run)
+    demo = subprocess.run([sys.executable, "-m", "shared.cli", "demo", "--date", day.isoformat()], env=run.env,
+                          capture_output=True, text=True, timeout=180)  # a second year, as `xianfeng demo` plays it
+    assert demo.returncode == 0 and "done: run `xianfeng daily" in demo.stdout, demo.stdout + demo.stderr[-3000:]
+    assert "4. ledger and inboxes" in demo.stdout and "httpx" not in demo.stdout + demo.stderr
     assert run.interrupt() == 0, run.log()
     wait_for(lambda: not processes_using(str(run.data_dir)), 15, what="no process left behind")
