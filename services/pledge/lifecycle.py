@@ -6,7 +6,7 @@ a new version, back to submitted) → closed; withdrawn with a reason from any s
 
 from __future__ import annotations
 
-from shared.errors import Conflict
+from shared.lifecycle import StateMachine
 
 STATES = ("draft", "submitted", "approved", "returned", "published", "closed", "withdrawn")
 
@@ -36,18 +36,7 @@ ACTIONS = tuple(sorted({action for _, action in TRANSITIONS}))
 PLEDGER_ACTIONS = frozenset({"edit", "submit", "progress", "revise", "withdraw", "publish"})
 REVIEWER_ACTIONS = frozenset({"approve", "return", "close", "exemplar", "publish"})
 
-
-def allowed_actions(state: str) -> list[str]:
-    return [action for (from_state, action) in TRANSITIONS if from_state == state]
-
-
-def transition(state: str, action: str) -> str:
-    """The state after ``action``; 409 naming the current state and what is allowed from it."""
-    try:
-        return TRANSITIONS[(state, action)]
-    except KeyError:
-        allowed = allowed_actions(state)
-        raise Conflict(
-            "invalid_transition", state=state, action=action, allowed=", ".join(allowed) or "-",
-            errors={"state": [state], "allowed_actions": allowed},
-        ) from None
+MACHINE = StateMachine(TRANSITIONS)
+allowed_actions = MACHINE.allowed
+can = MACHINE.can
+transition = MACHINE.transition

@@ -171,6 +171,10 @@ def test_ids_no_row_can_have_are_404_or_422_never_500(client, world, as_admin, a
     body = inspection(world, org_id=huge, inspector_id=2**40, pledge_ids=[huge])
     errors = assert_error(client.post("/api/v1/inspections", json=body, headers=as_admin), 422,
                           "validation_failed")["errors"]
+    assert {"org_id", "pledge_ids.0"} <= set(errors)  # beyond 64 bits: refused before anything else runs
+    body = inspection(world, org_id=2**40, inspector_id=2**40, pledge_ids=[2**40])
+    errors = assert_error(client.post("/api/v1/inspections", json=body, headers=as_admin), 422,
+                          "validation_failed")["errors"]
     assert {"org_id", "inspector_id", "pledge_ids.0"} <= set(errors)
     stranger = auth_headers("member", sub=str(huge))
     assert_error(client.get(f"/api/v1/inspections?org_id={world.branch1}", headers=stranger), 403, "forbidden")

@@ -6,7 +6,7 @@ re-requested aggregation starts over; results are recomputed, not added to).
 
 from __future__ import annotations
 
-from shared.errors import Conflict
+from shared.lifecycle import StateMachine
 
 STATES = ("draft", "open", "closed", "aggregating", "results_ready")
 
@@ -21,22 +21,7 @@ TRANSITIONS: dict[tuple[str, str], str] = {
     ("aggregating", "publish_results"): "results_ready",
 }
 
-
-def allowed_actions(state: str) -> list[str]:
-    return [action for (from_state, action) in TRANSITIONS if from_state == state]
-
-
-def can(state: str, action: str) -> bool:
-    return (state, action) in TRANSITIONS
-
-
-def transition(state: str, action: str) -> str:
-    """The state after ``action``; 409 naming the current state and what is allowed from it."""
-    try:
-        return TRANSITIONS[(state, action)]
-    except KeyError:
-        allowed = allowed_actions(state)
-        raise Conflict(
-            "invalid_transition", state=state, action=action, allowed=", ".join(allowed) or "-",
-            errors={"state": [state], "allowed_actions": allowed},
-        ) from None
+MACHINE = StateMachine(TRANSITIONS)
+allowed_actions = MACHINE.allowed
+can = MACHINE.can
+transition = MACHINE.transition
