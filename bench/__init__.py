@@ -80,3 +80,28 @@ def timed(fn: Callable[[], Any], repeat: int) -> list[float]:
         fn()
         samples.append(time.perf_counter() - start)
     return samples
+
+
+@contextmanager
+def service_database(ctx: Context, service: Any, label: str, sender: Any = None) -> Iterator[Any]:
+    """The service migrated and started on a database of the benchmark's own (a fresh PostgreSQL
+    database on the services backend, a SQLite file otherwise); yields its settings, drops it after."""
+    import uuid
+
+    from shared.settings import load
+    from shared.testing.databases import create_pg_database, drop_pg_database
+
+    pg_name = f"xf_bench_{label}_{uuid.uuid4().hex[:8]}"
+    url = (create_pg_database(pg_name) if ctx.backend == "services"
+           else f"sqlite:///{ctx.workdir / (service.name + '.sqlite3')}")
+    settings = load({"XIANFENG_ENV": "test", "XIANFENG_DATA_DIR": str(ctx.workdir),
+                     f"XIANFENG_{service.name.upper()}_DATABASE_URL": url})
+    try:
+        service.migrate(settings)
+        service.start(settings, sender=sender if sender is not None else (lambda *a, **k: None))
+        yield settings
+    finally:
+        if service.runtime is not None:
+            service.runtime.db.dispose()
+        if ctx.backend == "services":
+            drop_pg_database(pg_name)

@@ -10,16 +10,13 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import timedelta
 
 from sqlalchemy import delete, insert, select
 
-from bench import Context, Figure, percentiles, stopwatch, timed
+from bench import Context, Figure, percentiles, service_database, stopwatch, timed
 from shared import auth
 from shared.db import utcnow
-from shared.settings import load
-from shared.testing.databases import create_pg_database, drop_pg_database
 
 
 class Queue:
@@ -98,14 +95,8 @@ def run(ctx: Context) -> list[Figure]:
     from services.notify import service
 
     n, messages, repeat = ctx.size(50_000, 5_000), ctx.size(10_000, 2_000), ctx.size(300, 50)
-    pg_name = f"xf_bench_notify_{uuid.uuid4().hex[:8]}"
-    url = create_pg_database(pg_name) if ctx.backend == "services" else f"sqlite:///{ctx.workdir / 'notify.sqlite3'}"
-    settings = load({"XIANFENG_ENV": "test", "XIANFENG_DATA_DIR": str(ctx.workdir),
-                     "XIANFENG_NOTIFY_DATABASE_URL": url})
-    try:
-        service.migrate(settings)
-        queue = Queue()
-        service.start(settings, sender=queue)
+    queue = Queue()
+    with service_database(ctx, service, "notify", sender=queue) as settings:
         client = service.create_app(settings).test_client()
         admin = {"Authorization": f"Bearer {auth.mint(settings.secret_key, roles=['admin'])}"}
         _people(service, n)
@@ -115,11 +106,6 @@ def run(ctx: Context) -> list[Figure]:
         fanout, bulk = _fanout(service, client, queue, admin, n)
         api, bare = _inbox(service, client, auth.mint(settings.secret_key, roles=["member"], sub="999999"),
                            messages, repeat)
-    finally:
-        if service.runtime is not None:
-            service.runtime.db.dispose()
-        if ctx.backend == "services":
-            drop_pg_database(pg_name)
     api_p50, api_p99 = percentiles(api, 50, 99)
     bare_p50, bare_p99 = percentiles(bare, 50, 99)
     limit = 5.0 if ctx.backend == "services" else None

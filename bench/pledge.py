@@ -11,16 +11,13 @@
 from __future__ import annotations
 
 import io
-import uuid
 from datetime import date, timedelta
 
 from sqlalchemy import delete, func, insert, select
 
-from bench import Context, Figure, percentiles, stopwatch, timed
+from bench import Context, Figure, percentiles, service_database, stopwatch, timed
 from shared import auth
 from shared.db import utcnow
-from shared.settings import load
-from shared.testing.databases import create_pg_database, drop_pg_database
 
 UNITS, BRANCHES_PER_UNIT = 22, 20
 ADMIN = auth.Principal(sub="bench", roles=frozenset({"admin"}))
@@ -131,13 +128,7 @@ def run(ctx: Context) -> list[Figure]:
     from services.pledge import service
 
     people, pledges, repeat = ctx.size(100_000, 5_000), ctx.size(100_000, 5_000), ctx.size(200, 40)
-    pg_name = f"xf_bench_pledge_{uuid.uuid4().hex[:8]}"
-    url = create_pg_database(pg_name) if ctx.backend == "services" else f"sqlite:///{ctx.workdir / 'pledge.sqlite3'}"
-    settings = load({"XIANFENG_ENV": "test", "XIANFENG_DATA_DIR": str(ctx.workdir),
-                     "XIANFENG_PLEDGE_DATABASE_URL": url})
-    try:
-        service.migrate(settings)
-        service.start(settings, sender=lambda *a, **k: None)
+    with service_database(ctx, service, "pledge") as settings:
         branches = _orgs(service)
         rate, core_rate, extra = bench_import(service, people)
         _pledges(service, branches, pledges)
@@ -152,11 +143,6 @@ def run(ctx: Context) -> list[Figure]:
         assert client.get(ledger_url, headers=headers).get_json()["total"] == pledges
         api = timed(lambda: client.get(ledger_url, headers=headers), repeat)
         bare = timed(_bare_ledger(service, root_path), repeat)
-    finally:
-        if service.runtime is not None:
-            service.runtime.db.dispose()
-        if ctx.backend == "services":
-            drop_pg_database(pg_name)
     api_p50, api_p99 = percentiles(api, 50, 99)
     bare_p50, bare_p99 = percentiles(bare, 50, 99)
     goal = 0.3 if ctx.backend == "services" else None

@@ -9,16 +9,13 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import date, timedelta
 
 from sqlalchemy import func, insert, select
 
-from bench import Context, Figure, percentiles, timed
+from bench import Context, Figure, percentiles, service_database, timed
 from shared import auth
 from shared.db import utcnow
-from shared.settings import load
-from shared.testing.databases import create_pg_database, drop_pg_database
 
 UNITS, BRANCHES_PER_UNIT, CONTACT_POINTS, VISITS = 22, 20, 272, 1100
 
@@ -109,13 +106,7 @@ def run(ctx: Context) -> list[Figure]:
     from services.pledge import service
 
     n, repeat = ctx.size(100_000, 10_000), ctx.size(200, 40)
-    pg_name = f"xf_bench_supervision_{uuid.uuid4().hex[:8]}"
-    url = create_pg_database(pg_name) if ctx.backend == "services" else f"sqlite:///{ctx.workdir / 'pledge.sqlite3'}"
-    settings = load({"XIANFENG_ENV": "test", "XIANFENG_DATA_DIR": str(ctx.workdir),
-                     "XIANFENG_PLEDGE_DATABASE_URL": url})
-    try:
-        service.migrate(settings)
-        service.start(settings, sender=lambda *a, **k: None)
+    with service_database(ctx, service, "supervision") as settings:
         client = service.create_app(settings).test_client()
         headers = {"Authorization": f"Bearer {auth.mint(settings.secret_key, roles=['admin'])}"}
         with service.db.session() as s:
@@ -133,11 +124,6 @@ def run(ctx: Context) -> list[Figure]:
         assert client.get(counts_url, headers=headers).get_json()["total"] > 0
         counts_api = timed(lambda: client.get(counts_url, headers=headers), repeat)
         counts_bare = timed(_bare_counts(service), repeat)
-    finally:
-        if service.runtime is not None:
-            service.runtime.db.dispose()
-        if ctx.backend == "services":
-            drop_pg_database(pg_name)
     api_p50, api_p99 = percentiles(api, 50, 99)
     bare_p50, bare_p99 = percentiles(bare, 50, 99)
     c_p50, c_p99 = percentiles(counts_api, 50, 99)
