@@ -79,6 +79,8 @@ def make_engine(url: str, **kwargs) -> Engine:
     if "poolclass" not in kwargs:
         kwargs.setdefault("pool_size", 5)
         kwargs.setdefault("max_overflow", 10)
+    # executemany without RETURNING stays psycopg's pipelined executemany (one round trip, a prepared
+    # statement): measured no slower than insertmanyvalues for 20 answers or 20k directory rows
     return create_engine(url, **kwargs)
 
 
@@ -92,10 +94,14 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur.close()
 
 
+READ_ONLY = "xianfeng_read_only"
+
+
 def _sqlite_begin_immediate(conn) -> None:
     # Writers take the lock at BEGIN, so two concurrent read-then-write transactions serialise
-    # instead of failing with "database is locked" on upgrade; readers use WAL snapshots.
-    conn.exec_driver_sql("BEGIN IMMEDIATE")
+    # instead of failing with "database is locked" on upgrade; readers (``Database.reading()``) begin
+    # deferred and read their WAL snapshot without queueing behind the writers.
+    conn.exec_driver_sql("BEGIN" if conn.get_execution_options().get(READ_ONLY) else "BEGIN IMMEDIATE")
 
 
 class Database:
@@ -105,6 +111,7 @@ class Database:
         self.url = normalise_url(url)
         self.engine = make_engine(self.url, **engine_kwargs)
         self.sessionmaker = sessionmaker(self.engine, expire_on_commit=False)
+        self._readers = sessionmaker(self.engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False)
 
     @property
     def dialect(self) -> str:
@@ -121,6 +128,16 @@ class Database:
             raise
         finally:
             session.close()
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        """A session for reads only: on SQLite it does not take the write lock (a write in it may fail
+        with "database is locked" under contention, so never write here); elsewhere like ``session()``."""
+        session = self._readers()
+        try:
+            yield session
+        finally:
+            session.close()  # ends the transaction; the objects read stay loaded (a rollback would expire them)
 
     def ping(self) -> None:
         with self.engine.connect() as conn:

@@ -122,7 +122,7 @@ class BallotByToken(MethodView):
     @ballots_blp.doc(security=[])
     def get(self, token: str):
         """A ballot: its targets, their dimensions and the scale"""
-        with service.db.session() as session:
+        with service.db.reading() as session:
             return ballots.read(session, token)
 
     @ballots_blp.arguments(s.SubmissionSchema)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import Row, or_, select, update
+from sqlalchemy import Row, bindparam, or_, select, update
 from sqlalchemy.orm import Session
 
 from services.survey.domain.answers import Offered, check_answers
@@ -26,44 +26,48 @@ BALLOTS, ROUNDS, TARGETS, LINKS = (Ballot.__table__, Round.__table__, RoundTarge
                                   BallotTarget.__table__)
 
 
-def usable(session: Session, token: str, *, share_lock: bool = False) -> Row:
-    """The ballot and its round as one row (``ballot_id, used, round_id, title, state, closes_at,
-    settings``); 404 unknown, 409 round not open, 409 already used.  Plain columns, no ORM objects:
-    this is the hot path of a round.
+def _ballot_query():
+    r, t = ROUNDS.c, TARGETS.c
+    digest = bindparam("digest")
+    return (select(BALLOTS.c.id.label("ballot_id"), BALLOTS.c.used, r.id.label("round_id"), r.title, r.state,
+                   r.closes_at, r.settings, t.id, t.target_type, t.target_id, t.name, LINKS.c.part)
+            .join(ROUNDS, r.id == BALLOTS.c.round_id)
+            .outerjoin(LINKS, LINKS.c.ballot_id == BALLOTS.c.id).outerjoin(TARGETS, t.id == LINKS.c.target_ref)
+            .where(or_(BALLOTS.c.token_hash == digest, BALLOTS.c.reminder_hash == digest)).order_by(t.id))
+
+
+# the hot path's statements, built once (building them per request cost as much as running them)
+BALLOT_QUERY = _ballot_query()
+BALLOT_QUERY_SHARE_ROUND = BALLOT_QUERY.with_for_update(read=True, of=ROUNDS)
+CLAIM = (update(BALLOTS).where(BALLOTS.c.id == bindparam("ballot_id"), BALLOTS.c.used.is_(False))
+         .values(used=True))
+STORE_ANSWERS = Answer.__table__.insert()
+
+
+def usable(session: Session, token: str, *, share_lock: bool = False) -> tuple[Row, list[Row]]:
+    """The ballot and its round (``ballot_id, used, round_id, title, state, closes_at, settings``) and its
+    targets (``id, target_type, target_id, name, part``, in round order), read by ONE query; 404 unknown,
+    409 round not open, 409 already used.  Plain columns, no ORM objects: this is the hot path of a round.
 
     With ``share_lock`` (a submission) PostgreSQL holds the round row: a concurrent close waits for it.
     """
     if not token or len(token) > MAX_TOKEN:
         raise NotFound()
-    digest = token_hash(token)
-    r = ROUNDS.c
-    stmt = (select(BALLOTS.c.id.label("ballot_id"), BALLOTS.c.used, r.id.label("round_id"), r.title, r.state,
-                   r.closes_at, r.settings)
-            .join(ROUNDS, r.id == BALLOTS.c.round_id)
-            .where(or_(BALLOTS.c.token_hash == digest, BALLOTS.c.reminder_hash == digest)))
-    if share_lock and session.get_bind().dialect.name == "postgresql":
-        stmt = stmt.with_for_update(read=True, of=ROUNDS)
-    found = session.execute(stmt).first()
-    if found is None:
+    lock = share_lock and session.get_bind().dialect.name == "postgresql"
+    stmt = BALLOT_QUERY_SHARE_ROUND if lock else BALLOT_QUERY
+    rows = session.execute(stmt, {"digest": token_hash(token)}).all()
+    if not rows:
         raise NotFound()
+    found = rows[0]
     if found.state != "open":
         raise Conflict("round_not_open", state=found.state, errors={"state": [found.state]})
     if found.used:
         raise Conflict("ballot_used")
-    return found
-
-
-def targets_of(session: Session, ballot_id: int) -> list[Row]:
-    """``id, target_type, target_id, name, part`` of each target on the ballot, in round order."""
-    t = TARGETS.c
-    return session.execute(select(t.id, t.target_type, t.target_id, t.name, LINKS.c.part)
-                           .join(LINKS, LINKS.c.target_ref == t.id)
-                           .where(LINKS.c.ballot_id == ballot_id).order_by(t.id)).all()
+    return found, [row for row in rows if row.id is not None]
 
 
 def read(session: Session, token: str) -> dict:
-    found = usable(session, token)
-    targets = targets_of(session, found.ballot_id)
+    found, targets = usable(session, token)
     kinds = {t.target_type for t in targets}
     return {
         "round_id": found.round_id, "title": found.title, "closes_at": found.closes_at,
@@ -76,17 +80,16 @@ def read(session: Session, token: str) -> dict:
 
 
 def submit(session: Session, token: str, answers: list[dict]) -> dict:
-    found = usable(session, token, share_lock=True)
-    offered = {(t.target_type, t.target_id): Offered(t.id, t.part) for t in targets_of(session, found.ballot_id)}
+    found, targets = usable(session, token, share_lock=True)
+    offered = {(t.target_type, t.target_id): Offered(t.id, t.part) for t in targets}
     settings = found.settings
     rows, errors = check_answers(answers, offered, settings["scale_max"], settings["allow_partial"])
     if errors:
         raise ValidationFailed(errors=errors)
-    claimed = session.execute(update(BALLOTS).where(BALLOTS.c.id == found.ballot_id, BALLOTS.c.used.is_(False))
-                              .values(used=True))
+    claimed = session.execute(CLAIM, {"ballot_id": found.ballot_id})
     if claimed.rowcount != 1:
         raise Conflict("ballot_used")
-    session.execute(Answer.__table__.insert(), [
+    session.execute(STORE_ANSWERS, [
         {"id": uuid.uuid4().hex, "round_id": found.round_id, "target_ref": r.ref, "dimension": r.dimension,
          "part": r.part, "score": r.score} for r in rows
     ])

@@ -67,7 +67,7 @@ def _screen(token: str, ballot: dict, step: int, answers: dict, error: str | Non
 def _ballot(token: str) -> dict | Response:
     """The ballot, or the page that says why it cannot be answered (unknown, used, closed)."""
     try:
-        with service.db.session() as session:
+        with service.db.reading() as session:
             return ballots.read(session, token)
     except ApiError as error:
         return failure(error)
