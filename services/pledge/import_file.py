@@ -7,6 +7,7 @@ beyond sane bounds (a zip bomb) is refused before openpyxl touches it.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import zipfile
@@ -89,17 +90,28 @@ def _rows(keys: list[str | None], raw: Iterator[Any], first: int = 2) -> Iterato
         yield number, {k: values[i] for i, k in enumerate(keys) if k is not None and i < len(values)}
 
 
-def _decode(content: bytes) -> str:
-    for encoding in ("utf-8-sig", "gb18030"):  # Excel in China saves CSV as GBK
+def _encoding(content: bytes) -> str:
+    """UTF-8 or, as Excel in China saves CSV, GBK; checked in 1 MB steps without decoding the file at once."""
+    view = memoryview(content)
+    for encoding in ("utf-8-sig", "gb18030"):
+        decoder = codecs.getincrementaldecoder(encoding)()
         try:
-            return content.decode(encoding)
+            for start in range(0, len(view), 1 << 20):
+                decoder.decode(view[start:start + (1 << 20)])
+            decoder.decode(b"", final=True)
+            return encoding
         except UnicodeDecodeError:
             continue
     raise BadFile()
 
 
+def _text(content: bytes) -> io.TextIOWrapper:
+    """The CSV as a text stream decoded as it is read (a 10^6-row file is never one big string)."""
+    return io.TextIOWrapper(io.BytesIO(content), encoding=_encoding(content), newline="")
+
+
 def csv_sheets(content: bytes) -> list[Sheet]:
-    reader = csv.reader(io.StringIO(_decode(content), newline=""))
+    reader = csv.reader(_text(content))
     header = next(reader, None)
     if not header or all(not c.strip() for c in header):
         raise BadFile("import_empty")
