@@ -24,7 +24,7 @@ class Inbox(MethodView):
     @blp.response(200, InboxPageSchema)
     def get(self, args: dict, person_id: int):
         """Messages newest first (``?unread=1`` for unread only), with the unread count"""
-        with service.db.session() as session:
+        with service.db.reading() as session:
             _allowed(person_id, session)
             return inbox.page(session, person_id, args["unread"], args["page"], args["page_size"])
 
