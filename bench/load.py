@@ -1,28 +1,25 @@
 """Reads under background work (issue 8, #11).
 
-Pledge and survey each run as ``xianfeng serve`` (gunicorn) with a real worker apiece.  Four client
-threads read (org list, people list, a round, its progress) for a few seconds while nothing runs: the
-idle p99, the baseline.  Then a real pledge worker imports a people CSV (10^5 rows; quick: 10^4) and a
-real survey worker aggregates a closed round (1,000 ballots answered; quick: 200) while the same
-readers go on: the busy p99.  Goal: busy p99 <= 500 ms and <= 5x the idle p99.
+Pledge and survey each run under gunicorn (2 gthread workers, as in bench/survey.py) with a real
+worker apiece.  Four client threads read (org list, people list, a round, its progress) for a few
+seconds while nothing runs: the idle p99, the baseline.  Then a real pledge worker imports a people
+CSV (10^5 rows; quick: 10^4) and a real survey worker aggregates a closed round (1,000 ballots
+answered; quick: 200) while the same readers go on: the busy p99.
+Goal: busy p99 <= 500 ms and <= 5x the idle p99.
 """
 
 from __future__ import annotations
 
 import io
 import os
-import signal
-import socket
-import subprocess
-import sys
 import threading
 import time
 from datetime import timedelta
-from pathlib import Path
 
 import httpx
 
 from bench import Context, Figure, percentiles
+from bench.survey import _free_port, _gunicorn, _stop
 from shared import auth
 from shared.db import utcnow
 from shared.directory import apply
@@ -98,34 +95,6 @@ class _Readers:
         return self
 
 
-def _gunicorn(name: str, env: dict[str, str], log: Path) -> tuple[subprocess.Popen, str]:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    with log.open("ab") as out:
-        proc = subprocess.Popen([str(Path(sys.executable).with_name("xianfeng")), "serve", name, "--port", str(port),
-                                 "--workers", "2"], env={**os.environ, **env}, stdout=out, stderr=subprocess.STDOUT,
-                                start_new_session=True)
-    base = f"http://127.0.0.1:{port}"
-
-    def up() -> bool:
-        try:
-            return httpx.get(base + "/healthz", timeout=1).status_code == 200
-        except httpx.HTTPError:
-            return False
-
-    wait_for(up, 60, what=f"xianfeng serve {name}")
-    return proc, base
-
-
-def _stop(proc: subprocess.Popen) -> None:
-    os.killpg(proc.pid, signal.SIGTERM)
-    try:
-        proc.wait(20)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-
-
 def _people_csv(n: int) -> bytes:
     return ("employee_no,name,org_code\n" + "".join(f"N{i:07d},新员工{i},B{i % BRANCHES}\n" for i in range(n))).encode()
 
@@ -150,7 +119,11 @@ def run(ctx: Context) -> list[Figure]:
         pledge_client.post("/api/v1/orgs", json={"code": f"B{b}", "name": f"第{b}支部", "kind": "branch"},
                            headers=headers)
     started = [WorkerProcess(services[n], env, ctx.workdir).start() for n in ("pledge", "survey")]
-    servers = [_gunicorn(n, env, ctx.workdir / f"{n}-web.log") for n in ("pledge", "survey")]
+    servers = []
+    for name in ("pledge", "survey"):
+        port = _free_port()
+        servers.append((_gunicorn(f"services.{name}:create_app()", port, env, ctx.workdir / f"{name}-web.log"),
+                        f"http://127.0.0.1:{port}"))
     try:
         return _measure(ctx, [b for _, b in servers], pledge_client, survey, round_id, headers)
     finally:

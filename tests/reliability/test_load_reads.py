@@ -1,6 +1,6 @@
 """Reads while an import and an aggregation run in real workers (issue 8, #11).
 
-Pledge and survey serve reads from threaded servers while a real pledge worker imports 20,000 people
+Pledge and survey serve reads from threaded servers while a real pledge worker imports 10,000 people
 and a real survey worker aggregates a closed round.  Asserted: every read answers 200 (no failure, no
 5xx).  The read p99, idle and under work, is printed (run with ``-s``); timings are judged in
 ``bench/load.py``, never here.
@@ -109,7 +109,7 @@ def test_reads_do_not_fail_while_an_import_and_an_aggregation_run(services, live
     idle = Reads(urls, admin).run(seconds=2).join()
     busy = Reads(urls, admin).run()
     job = pledge_client.post("/api/v1/directory/import", headers=admin, content_type="multipart/form-data",
-                             data={"file": (io.BytesIO(people_csv(20_000)), "people.csv")}).get_json()["job_id"]
+                             data={"file": (io.BytesIO(people_csv(10_000)), "people.csv")}).get_json()["job_id"]
     assert survey_client.post(f"/api/v1/rounds/{round_id}/close", headers=admin).status_code == 200
     try:
         wait_for(lambda: pledge_client.get(f"/api/v1/jobs/{job}", headers=admin).get_json()["state"] == "done",
