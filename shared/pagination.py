@@ -41,8 +41,18 @@ def page_schema(item: type[ma.Schema]) -> type[ma.Schema]:
     return _PAGE_SCHEMAS[item]
 
 
+def count_of(stmt: Select) -> Select:
+    """``SELECT count(*)`` over the rows of ``stmt``: its FROM and WHERE with the columns dropped (no
+    subquery that computes every selected column of every row); grouped, distinct or limited
+    statements are counted as a subquery."""
+    if (stmt._group_by_clauses or stmt._distinct or stmt._with_options or stmt._limit_clause is not None
+            or stmt._offset_clause is not None):
+        return select(func.count()).select_from(stmt.order_by(None).subquery())
+    return stmt.with_only_columns(func.count(), maintain_column_froms=True).order_by(None)
+
+
 def paginate(session: Session, stmt: Select, page: int, page_size: int, scalars: bool = True) -> dict[str, Any]:
-    total = session.execute(select(func.count()).select_from(stmt.order_by(None).subquery())).scalar_one()
+    total = session.execute(count_of(stmt)).scalar_one()
     page_stmt = stmt.limit(page_size).offset((page - 1) * page_size)
     result = session.execute(page_stmt)
     items = list(result.scalars() if scalars else result.mappings())
