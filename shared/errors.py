@@ -157,39 +157,46 @@ def handle_unexpected(error: BaseException):
     return response
 
 
-MAX_INT = 2**63 - 1  # what every database here stores in an integer column
+MAX_INT = 2**63 - 1  # the widest integer column of any database here
+MAX_ID = 2**31 - 1  # ids (``id``, ``*_id``, ``*_ids``) live in INTEGER columns: 32 bits on PostgreSQL
 
 
-def _unstorable(value: Any, path: str) -> list[tuple[str, str]]:
-    """(field, problem) for values no database here can store: NUL characters, integers beyond 64 bits."""
+def _is_id(name: str) -> bool:
+    return name == "id" or name.endswith(("_id", "_ids"))
+
+
+def _unstorable(value: Any, path: str, limit: int = MAX_INT) -> list[tuple[str, str]]:
+    """(field, problem) for values no database here can store: NUL characters, integers too wide
+    for their column (ids beyond 32 bits, anything beyond 64)."""
     if isinstance(value, str):
         return [(path or "_body", "nul")] if "\x00" in value else []
     if isinstance(value, bool):
         return []
     if isinstance(value, int):
-        return [(path or "_body", "int")] if abs(value) > MAX_INT else []
+        return [(path or "_body", "int")] if abs(value) > limit else []
     if isinstance(value, Mapping):
         found = [(f"{path}.{k}" if path else str(k), "nul") for k in value if "\x00" in str(k)]
         for k, v in value.items():
-            found += _unstorable(v, f"{path}.{k}" if path else str(k))
+            found += _unstorable(v, f"{path}.{k}" if path else str(k), MAX_ID if _is_id(str(k)) else MAX_INT)
         return found
     if isinstance(value, list):
-        return [p for i, v in enumerate(value) for p in _unstorable(v, f"{path}.{i}" if path else str(i))]
+        return [p for i, v in enumerate(value) for p in _unstorable(v, f"{path}.{i}" if path else str(i), limit)]
     return []
 
 
-def _too_big(value: str) -> bool:
+def _too_big(name: str, value: str) -> bool:
     digits = value.lstrip("+-")
-    return digits.isdigit() and (len(digits) > 19 or int(digits) > MAX_INT)
+    limit = MAX_ID if _is_id(name) else MAX_INT
+    return digits.isdigit() and (len(digits) > 19 or int(digits) > limit)
 
 
 def reject_unstorable_input() -> None:
-    """422 for NUL characters anywhere in the query or the JSON body, and for integers beyond 64 bits
-    (JSON numbers, and numeric query values other than the free-text ``q``): no database stores them
-    (PostgreSQL refuses NUL in text, SQLite overflows), so they are bad input, named by field, never a
-    500 further down."""
+    """422 for NUL characters anywhere in the query or the JSON body, and for integers wider than
+    their column (JSON numbers, and numeric query values other than the free-text ``q``): no
+    database stores them (PostgreSQL refuses NUL in text and out-of-range integers, SQLite
+    overflows), so they are bad input, named by field, never a 500 further down."""
     bad = [(name, "nul") for name, value in request.args.items(multi=True) if "\x00" in name + value]
-    bad += [(name, "int") for name, value in request.args.items(multi=True) if name != "q" and _too_big(value)]
+    bad += [(name, "int") for name, value in request.args.items(multi=True) if name != "q" and _too_big(name, value)]
     if request.is_json:
         bad += _unstorable(request.get_json(silent=True), "")
     if bad:

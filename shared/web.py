@@ -50,10 +50,10 @@ class HealthSchema(ma.Schema):
 
 
 class IdConverter(IntegerConverter):
-    """``<int:…>`` in every route: ids beyond a 64-bit integer are unknown (404), not a database overflow."""
+    """``<int:…>`` in every route: ids wider than their INTEGER column are unknown (404), not a database error."""
 
     def __init__(self, map, *args, **kwargs) -> None:
-        kwargs.setdefault("max", 2**63 - 1)
+        kwargs.setdefault("max", errors.MAX_ID)
         super().__init__(map, *args, **kwargs)
 
 
