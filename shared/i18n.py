@@ -50,8 +50,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "results_not_ready": ("测评结果尚未生成（状态：{state}）", "The results are not ready (state: {state})"),
     "service_unavailable": ("服务暂不可用", "Service unavailable"),
     # pledge: supervision (督诺)
-    "comment_exists": ("该组织 {year} 年第 {quarter} 季度已有点评", "This org already has a comment for {year} Q{quarter}"),
-    "demo_site_exists": ("该组织已有名为「{name}」的示范点", "This org already has a demonstration site named '{name}'"),
+    "comment_exists": ("该组织 {year} 年第 {quarter} 季度已有点评",
+                       "This org already has a comment for {year} Q{quarter}"),
+    "demo_site_exists": ("该组织已有名为「{name}」的示范点",
+                         "This org already has a demonstration site named '{name}'"),
     "action_done": ("该动作已于 {done_on} 完成", "This action was already completed on {done_on}"),
     "evaluation_exists": (
         "该示范点 {year} 年 {month} 月的管理评价已录入",

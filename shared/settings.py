@@ -42,8 +42,8 @@ class Settings:
     bind_host: str = "127.0.0.1"
     log_level: str = "INFO"
     log_json: bool = True
-    # seconds a broker message may stay unacknowledged before Redis hands it out again;
-    # longer than any countdown/ETA we use (the longest is one day for survey reminders).
+    # seconds a broker message may stay unacknowledged before Redis hands it out again (its worker
+    # died); longer than any task runs.  We use no countdown/ETA: retries are swept from the database.
     visibility_timeout: int = 2 * 3600
     idempotency_ttl: int = 24 * 3600
     max_upload_bytes: int = 50 * 1024 * 1024
@@ -57,6 +57,9 @@ class Settings:
     smtp_sender: str = "xianfeng@localhost"
     smtp_starttls: bool = False
     webhook_allow: str = ""
+    # reverse proxies in front of the web processes whose X-Forwarded-For/-Proto/-Host are trusted
+    # (0: none). Client addresses (rate limits, logs) come from the header only with this set.
+    proxy_hops: int = 0
     metrics_port: int = 0  # a Celery worker serves its own /metrics on this port (0: off; web uses its port)
     services: Mapping[str, ServiceSettings] = field(default_factory=dict)
 

@@ -15,6 +15,7 @@ import structlog
 from flask import Flask, Response, g, jsonify, request
 from flask_smorest import Api as SmorestApi
 from flask_smorest import Blueprint
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from shared import auth, errors, metrics
@@ -90,6 +91,9 @@ def create_app(
         XIANFENG_SERVICE=service,
     )
     app.url_map.converters["int"] = IdConverter
+    if settings.proxy_hops:
+        hops = settings.proxy_hops
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     app.json.ensure_ascii = False
     app.json.sort_keys = False
     api = Api(app)

@@ -64,3 +64,23 @@ def test_a_page_far_beyond_any_data_is_a_named_422_not_an_offset_overflow(pledge
     resp = pledge_client.get("/api/v1/pledges?page=4611686018427387904", headers=auth_headers("admin"))
     assert resp.status_code == 422 and "page" in resp.json["errors"]
     assert pledge_client.get("/api/v1/pledges?page=1000000", headers=auth_headers("admin")).json["items"] == []
+
+
+def test_behind_a_trusted_proxy_the_client_address_is_the_forwarded_one(services, settings, sent):
+    import dataclasses
+
+    from flask import request
+
+    svc = services["pledge"]
+    svc.start(settings, sender=sent)
+    seen = {}
+    for hops, expected in ((0, "127.0.0.1"), (1, "203.0.113.7")):
+        app = svc.create_app(dataclasses.replace(settings, proxy_hops=hops))
+
+        @app.get("/_probe")
+        def probe():
+            seen["addr"] = request.remote_addr
+            return "ok"
+
+        app.test_client().get("/_probe", headers={"X-Forwarded-For": "203.0.113.7"})
+        assert seen["addr"] == expected
