@@ -26,8 +26,20 @@ def start(session: Session, round_id: int, now: datetime) -> list[tuple[int, int
     """Move the round to ``aggregating`` and cut its targets into id ranges."""
     round_ = get_round(session, round_id, lock=True)
     round_.state = transition(round_.state, "aggregate")
-    round_.aggregation_started_at = now
+    round_.aggregation_started_at, round_.aggregation_error = now, None
     return chunks(session, round_)
+
+
+def fail(session: Session, round_id: int, error: str) -> bool:
+    """A chunk failed for good (after its retries): the round shows ``failed`` and why.
+
+    Nothing is lost: answers are untouched, and ``POST /rounds/{id}/aggregate`` recomputes from them."""
+    round_ = get_round(session, round_id, lock=True)
+    if round_.state != "aggregating":
+        return False
+    round_.state = transition(round_.state, "fail")
+    round_.aggregation_error = error[:1000]
+    return True
 
 
 def chunks(session: Session, round_: Round) -> list[tuple[int, int]]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from services.survey.extensions import Base
@@ -53,6 +53,7 @@ class Round(Base):
     reminded_at: Mapped[datetime | None]
     aggregation_started_at: Mapped[datetime | None]
     results_at: Mapped[datetime | None]
+    aggregation_error: Mapped[str | None] = mapped_column(Text)
 
 
 class RoundTarget(Base):

@@ -41,7 +41,7 @@ def ballot_count(session: Session, round_id: int) -> int:
 
 def view(session: Session, round_: Round) -> dict:
     data = {c: getattr(round_, c) for c in ("id", "kind", "title", "root_org_id", "state", "closes_at", "settings",
-                                             "created_at", "opened_at", "closed_at", "results_at")}
+                                             "created_at", "opened_at", "closed_at", "results_at", "aggregation_error")}
     return {**data, "ballots": ballot_count(session, round_.id)}
 
 

@@ -64,6 +64,7 @@ class RoundSchema(ma.Schema):
     opened_at = ma.fields.DateTime(allow_none=True)
     closed_at = ma.fields.DateTime(allow_none=True)
     results_at = ma.fields.DateTime(allow_none=True)
+    aggregation_error = ma.fields.String(allow_none=True)
     ballots = ma.fields.Integer(metadata={"description": "ballots issued"})
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from celery import chord
+from sqlalchemy.exc import OperationalError
 
 from services.survey import aggregation, pledges, rounds
 from services.survey.extensions import service
@@ -40,14 +41,16 @@ def aggregate_round(message: dict) -> int:
         ranges = aggregation.start(session, event.round_id, utcnow())
     header = [aggregate_chunk.si(event.round_id, low, high) for low, high in ranges]
     if header:
-        chord(header)(finish_round.si(event.round_id))
+        chord(header)(finish_round.si(event.round_id).on_error(aggregation_failed.s(event.round_id)))
     else:
         finish_round.delay(event.round_id)
     return len(ranges)
 
 
-@celery.task(name="survey.aggregate_chunk")
+@celery.task(name="survey.aggregate_chunk", autoretry_for=(OperationalError,), max_retries=3, retry_backoff=2,
+             retry_jitter=False)
 def aggregate_chunk(round_id: int, low: int, high: int) -> int:
+    """One range of targets; a lost database connection is retried (2, 4, 8 s), then the chord fails."""
     with service.db.session() as session:
         return aggregation.compute_chunk(session, round_id, low, high)
 
@@ -56,6 +59,13 @@ def aggregate_chunk(round_id: int, low: int, high: int) -> int:
 def finish_round(round_id: int) -> bool:
     with service.db.session() as session:
         return aggregation.finish(session, round_id, utcnow())
+
+
+@celery.task(name="survey.aggregation_failed", ignore_result=True)
+def aggregation_failed(request, exc, traceback, round_id: int) -> bool:
+    """Errback of the chord: a chunk (or the callback) failed for good."""
+    with service.db.session() as session:
+        return aggregation.fail(session, round_id, f"{type(exc).__name__}: {exc}")
 
 
 @celery.task(name="survey.close_due", ignore_result=True)

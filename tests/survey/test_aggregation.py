@@ -245,3 +245,27 @@ def test_xlsx_has_one_sheet_per_target_type_and_the_page_one_chart_per_org(make_
     assert page.status_code == 200 and html.count("<svg") == 6  # orgs 1, 2, 3, 4, 5, 6 each rank something
     assert "参评率 10/10" in html and "炼钢一支部" in html
     assert survey_client.get(f"/results/{rid}").status_code == 401
+
+
+def test_a_chunk_failing_for_good_marks_the_round_failed_and_a_rerun_recovers(make_round, survey, survey_client,
+                                                                               sent, admin):
+    from sqlalchemy.exc import OperationalError
+
+    from services.survey.tasks import aggregation_failed
+
+    rid = make_round(aggregation_chunk=2)["id"]
+    _answer_all(survey_client, sent, random.Random(11))
+    survey_client.post(f"/api/v1/rounds/{rid}/close", headers=admin)
+    with survey.db.session() as s:
+        aggregation.start(s, rid, utcnow())
+    lost = OperationalError("SELECT …", {}, Exception("server closed the connection unexpectedly"))
+    assert aggregation_failed(None, lost, None, rid)  # the chord's errback, after the chunk's retries
+    assert not aggregation_failed(None, lost, None, rid)  # delivered twice: one effect
+    got = survey_client.get(f"/api/v1/rounds/{rid}", headers=admin).json
+    assert got["state"] == "failed" and "server closed the connection" in got["aggregation_error"]
+    assert survey_client.get(f"/api/v1/rounds/{rid}/results", headers=admin).status_code == 409
+    resp = survey_client.post(f"/api/v1/rounds/{rid}/aggregate", headers=admin)
+    assert resp.status_code == 202
+    assert aggregation.run_inline(survey.db, rid, utcnow(), rerun=True)
+    got = survey_client.get(f"/api/v1/rounds/{rid}", headers=admin).json
+    assert got["state"] == "results_ready" and got["aggregation_error"] is None

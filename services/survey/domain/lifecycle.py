@@ -1,6 +1,7 @@
 """The round lifecycle as data: one transition table and one ``transition()``.
 
-draft → open → closed → aggregating → results_ready.  ``aggregate`` may be repeated (a crashed or
+draft → open → closed → aggregating → results_ready (or failed, with the error, until
+re-run).  ``aggregate`` may be repeated (a crashed or
 re-requested aggregation starts over; results are recomputed, not added to).
 """
 
@@ -8,7 +9,7 @@ from __future__ import annotations
 
 from shared.lifecycle import StateMachine
 
-STATES = ("draft", "open", "closed", "aggregating", "results_ready")
+STATES = ("draft", "open", "closed", "aggregating", "results_ready", "failed")
 
 # (state, action) → next state
 TRANSITIONS: dict[tuple[str, str], str] = {
@@ -19,6 +20,9 @@ TRANSITIONS: dict[tuple[str, str], str] = {
     ("aggregating", "aggregate"): "aggregating",
     ("results_ready", "aggregate"): "aggregating",
     ("aggregating", "publish_results"): "results_ready",
+    # a chunk that failed for good: the round says so (with the error) until an admin re-runs it
+    ("aggregating", "fail"): "failed",
+    ("failed", "aggregate"): "aggregating",
 }
 
 MACHINE = StateMachine(TRANSITIONS)

@@ -50,6 +50,7 @@ def upgrade() -> None:
     sa.Column('reminded_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('aggregation_started_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('results_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('aggregation_error', sa.Text(), nullable=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_survey_rounds'))
     )
     with op.batch_alter_table('survey_rounds', schema=None) as batch_op:
