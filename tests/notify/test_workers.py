@@ -14,7 +14,7 @@ from shared.testing.processes import wait_for
 from .support import BRANCH_A, BRANCH_B, UNIT, load_directory, person
 
 pytestmark = pytest.mark.e2e
-PEOPLE = 10_000
+PEOPLE = 30_000  # big enough that a kill lands mid fan-out on a fast machine
 
 
 def _inbox_counts(svc):
