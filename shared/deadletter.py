@@ -25,7 +25,7 @@ from shared.celery import queue_of
 from shared.db import Database, UTCDateTime
 from shared.errors import Conflict, NotFound
 from shared.logs import current_request_id
-from shared.pagination import PageArgsSchema, paginate
+from shared.pagination import PageArgsSchema, page_schema, paginate
 
 log = structlog.get_logger(__name__)
 
@@ -125,13 +125,6 @@ class DeadLetterSchema(ma.Schema):
     replay_task_id = ma.fields.String(allow_none=True)
 
 
-class DeadLetterPageSchema(ma.Schema):
-    items = ma.fields.List(ma.fields.Nested(DeadLetterSchema), required=True)
-    total = ma.fields.Integer(required=True)
-    page = ma.fields.Integer(required=True)
-    page_size = ma.fields.Integer(required=True)
-
-
 class DeadLetterArgsSchema(PageArgsSchema):
     pending = ma.fields.Boolean(load_default=False)
 
@@ -148,7 +141,7 @@ def blueprint(letters: Any) -> Blueprint:
     @blp.route("")
     class DeadLetterList(MethodView):
         @blp.arguments(DeadLetterArgsSchema, location="query")
-        @blp.response(200, DeadLetterPageSchema)
+        @blp.response(200, page_schema(DeadLetterSchema))
         def get(self, args):
             """Tasks that failed for good, newest first (`?pending=1`: not yet replayed)"""
             require("system")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import ExitStack
 
 import pytest
 
@@ -13,6 +14,7 @@ from shared.settings import Settings, load
 from shared.testing.databases import BACKEND, ServiceDatabases, environ_for_test
 from shared.testing.fakes import RecordingSender
 from shared.testing.processes import WorkerProcess, start_broker
+from shared.testing.serving import serving
 
 
 def pytest_configure(config) -> None:
@@ -128,6 +130,13 @@ def survey_client(survey, settings):
 @pytest.fixture
 def notify_client(notify, settings):
     return notify.create_app(settings).test_client()
+
+
+@pytest.fixture
+def serve():
+    """``serve(app)`` → the base URL of ``app`` on a threaded local server, stopped after the test."""
+    with ExitStack() as stack:
+        yield lambda app: stack.enter_context(serving(app))
 
 
 @pytest.fixture

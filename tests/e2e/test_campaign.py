@@ -22,13 +22,12 @@ from shared.campaign import Api, Year, inbox, next_quarter_start, play
 from shared.settings import load
 from shared.testing.databases import BACKEND, environ_for_test
 from shared.testing.processes import wait_for
+from shared.testing.serving import launch_chromium
 
 from .test_run import free_port, processes_using
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
 
 
 class Run:
@@ -92,7 +91,7 @@ def phone():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        browser = launch_chromium(p)
         page = browser.new_page(viewport={"width": 390, "height": 844})
         headlines: list[str] = []
 

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
-import threading
 
 import pytest
 from aiosmtpd.controller import Controller
-from werkzeug.serving import make_server
+
+from shared.testing.serving import serving
 
 from .support import MailBox, Pump, Receiver, free_port
 
@@ -30,12 +30,9 @@ def smtp_server():
 @pytest.fixture
 def receiver():
     app = Receiver()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    app.url = f"http://127.0.0.1:{server.server_port}/hook"
-    yield app
-    server.shutdown()
+    with serving(app) as base:
+        app.url = f"{base}/hook"
+        yield app
 
 
 @pytest.fixture

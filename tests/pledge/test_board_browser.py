@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 from pledge_core_support import published_pledge
-from werkzeug.serving import make_server
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
+from shared.testing.serving import launch_chromium, serving
 
 
 @pytest.fixture
@@ -18,12 +14,8 @@ def board_url(pledge, settings, api, tree):
     api.post(f"/api/v1/pledges/{pid}/progress", {"note": "二季度过半", "values": {"降本": 600, "合格率": 99.9}},
              status=201)
     published_pledge(api, "org", tree.b2, title="党员身边无事故")
-    server = make_server("127.0.0.1", 0, pledge.create_app(settings), threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}/board/{tree.c1}"
-    server.shutdown()
-    thread.join(5)
+    with serving(pledge.create_app(settings)) as base:
+        yield f"{base}/board/{tree.c1}"
 
 
 @pytest.mark.browser
@@ -32,7 +24,7 @@ def test_board_renders_with_completion_bars(board_url, tmp_path, device, width, 
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        browser = launch_chromium(p)
         try:
             page = browser.new_page(viewport={"width": width, "height": height})
             response = page.goto(board_url)

@@ -1,6 +1,6 @@
 """Concurrent requests under one Idempotency-Key (issue 8, #15): one effect, the others replay it or get 409.
 
-A real threaded server (werkzeug ``make_server``) in a thread, 10 client threads released together.
+A real threaded server (the ``serve`` fixture) in a thread, 10 client threads released together.
 """
 
 from __future__ import annotations
@@ -9,28 +9,11 @@ import threading
 from collections import Counter
 
 import httpx
-import pytest
 from sqlalchemy import func, select
-from werkzeug.serving import make_server
 
 from .test_security_world import load_directory, started
 
 THREADS = 10
-
-
-@pytest.fixture
-def serve():
-    servers = []
-
-    def start(app) -> str:
-        server = make_server("127.0.0.1", 0, app, threaded=True)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        servers.append(server)
-        return f"http://127.0.0.1:{server.server_port}"
-
-    yield start
-    for server in servers:
-        server.shutdown()
 
 
 def together(base: str, path: str, body: dict, headers: dict) -> list[httpx.Response]:

@@ -14,7 +14,6 @@ import time
 from dataclasses import dataclass, field
 
 import httpx
-from werkzeug.serving import make_server
 
 from shared.testing.processes import wait_for
 
@@ -69,18 +68,12 @@ class Reads:
         return ordered[int(len(ordered) * 0.99)] * 1000 if ordered else float("nan")
 
 
-def serve(app) -> str:
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return f"http://127.0.0.1:{server.server_port}"
-
-
 def people_csv(n: int) -> bytes:
     rows = "".join(f"P{i:06d},员工{i},ZL{i % 5},{'是' if i % 3 == 0 else '否'}\n" for i in range(n))
     return ("employee_no,name,org_code,party_member\n" + rows).encode()
 
 
-def test_reads_do_not_fail_while_an_import_and_an_aggregation_run(services, live_settings, workers, sent,
+def test_reads_do_not_fail_while_an_import_and_an_aggregation_run(services, live_settings, workers, sent, serve,
                                                                    auth_headers, monkeypatch):
     from services.survey.models import directory
 

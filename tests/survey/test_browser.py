@@ -2,29 +2,19 @@
 
 from __future__ import annotations
 
-import threading
-
 import pytest
-from werkzeug.serving import make_server
 
 from services.survey.models import Answer
+from shared.testing.serving import launch_chromium, serving
 
 from .conftest import invitations
 
 pytestmark = pytest.mark.browser
 
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
-
-
 @pytest.fixture
 def served(survey, settings):
-    server = make_server("127.0.0.1", 0, survey.create_app(settings), threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(10)
+    with serving(survey.create_app(settings)) as base:
+        yield base
 
 
 def test_a_ballot_answered_in_chromium(make_round, served, sent, survey):
@@ -33,7 +23,7 @@ def test_a_ballot_answered_in_chromium(make_round, served, sent, survey):
     make_round(allow_partial=False)
     token = invitations(sent)[211]  # three members of branch 4 to rate
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+        browser = launch_chromium(p)
         page = browser.new_page(viewport={"width": 390, "height": 844}, java_script_enabled=False)
         page.goto(f"{served}/b/{token}")
         names = []
