@@ -44,9 +44,9 @@ def test_worker_imports_and_a_killed_worker_finishes_the_job_after_restart(live,
     orgs = _post(client, live_settings, ORGS.encode(), "orgs.csv")
     wait_for(lambda: _job(svc, orgs).state == "done", 60, what="orgs imported")
 
-    n = 30_000
+    n = 100_000  # big enough that the kill lands mid-job on an idle machine
     job_id = _post(client, live_settings, _people(n), "people.csv")
-    wait_for(lambda: _job(svc, job_id).done > 0, 60, interval=0.05, what="first chunk")
+    wait_for(lambda: _job(svc, job_id).done > 0, 60, interval=0.02, what="first chunk")
     worker.kill()
     assert _job(svc, job_id).state == "running", "the job finished before the kill; nothing was tested"
     worker.start()
