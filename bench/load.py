@@ -23,26 +23,15 @@ from bench.survey import _free_port, _gunicorn, _stop
 from shared import auth
 from shared.db import utcnow
 from shared.directory import apply
-from shared.messages import DirectoryChanged, OrgRecord, PersonRecord
 from shared.service import discover
 from shared.settings import load
 from shared.testing.databases import ServiceDatabases, environ_for_test
+from shared.testing.factories import branch_group
 from shared.testing.fakes import RecordingSender
 from shared.testing.processes import WorkerProcess, start_broker, wait_for
 
 BRANCHES, PER_BRANCH, MEMBERS = 20, 50, 10
 GOAL_MS, GOAL_RATIO = 500.0, 5.0
-
-
-def _group() -> DirectoryChanged:
-    orgs = [OrgRecord(1, "HG", "集团党委", "committee", None, "/1/"),
-            OrgRecord(2, "U", "单位党委", "committee", 1, "/1/2/")]
-    people = []
-    for b in range(BRANCHES):
-        oid = 10 + b
-        orgs.append(OrgRecord(oid, f"B{b}", f"第{b}支部", "branch", 2, f"/1/2/{oid}/"))
-        people += [PersonRecord(oid * 1000 + n, f"E{oid}{n}", f"员工{n}", oid, n < MEMBERS) for n in range(PER_BRANCH)]
-    return DirectoryChanged(orgs=orgs, people=people)
 
 
 def _answered_round(survey, headers: dict, ballots: int) -> int:
@@ -52,7 +41,7 @@ def _answered_round(survey, headers: dict, ballots: int) -> int:
     sent = RecordingSender()
     survey.start(survey.runtime.settings, sender=sent)
     with survey.db.session() as s:
-        apply(s, directory, _group())
+        apply(s, directory, branch_group(BRANCHES, MEMBERS, PER_BRANCH - MEMBERS))
     client = survey.create_app(survey.runtime.settings).test_client()
     body = {"kind": "three_way", "title": "压测", "root_org_id": 2,
             "closes_at": (utcnow() + timedelta(hours=48)).isoformat(), "settings": {}}

@@ -26,7 +26,8 @@ from sqlalchemy import func, select
 
 from shared.db import utcnow
 from shared.directory import apply
-from shared.messages import DirectoryChanged, OrgRecord, PersonRecord
+from shared.messages import DirectoryChanged
+from shared.testing.factories import branch_group
 from shared.testing.processes import wait_for
 
 CLIENTS = 50
@@ -35,17 +36,7 @@ XIANFENG = str(Path(sys.executable).with_name("xianfeng"))
 
 
 def group() -> DirectoryChanged:
-    orgs = [OrgRecord(1, "HG", "集团党委", "committee", None, "/1/"),
-            OrgRecord(2, "ZL", "转炉厂党委", "committee", 1, "/1/2/")]
-    people = []
-    for b in range(BRANCHES):
-        oid = 10 + b
-        orgs.append(OrgRecord(oid, f"ZL{b}", f"炼钢{b}支部", "branch", 2, f"/1/2/{oid}/"))
-        for n in range(MEMBERS + EMPLOYEES):
-            pid = oid * 1000 + n
-            people.append(PersonRecord(pid, f"E{pid}", f"员工{pid}", oid, n < MEMBERS,
-                                       "2001-07-01" if n < MEMBERS else None, ["secretary"] if n == 0 else []))
-    return DirectoryChanged(orgs=orgs, people=people)
+    return branch_group(BRANCHES, MEMBERS, EMPLOYEES)
 
 
 def free_port() -> int:
@@ -84,7 +75,7 @@ def open_round(survey, sent, auth_headers) -> list[str]:
     with survey.db.session() as s:
         from services.survey.models import directory
 
-        apply(s, directory, DirectoryChanged(orgs=group().orgs, people=group().people))
+        apply(s, directory, group())
     client = survey.create_app(survey.runtime.settings).test_client()
     admin = auth_headers("admin")
     body = {"kind": "three_way", "title": "2026 年度三测评", "root_org_id": 2,
