@@ -11,7 +11,6 @@ Goal: busy p99 <= 500 ms and <= 5x the idle p99.
 from __future__ import annotations
 
 import io
-import os
 import threading
 import time
 from datetime import timedelta
@@ -94,7 +93,6 @@ def run(ctx: Context) -> list[Figure]:
     dbs.setup()
     env = {**environ_for_test(ctx.workdir, dbs.fresh(ctx.workdir), backend=ctx.backend),
            "XIANFENG_SURVEY_RATE_LIMIT_ENABLED": "false"}
-    os.environ["XIANFENG_SURVEY_RATE_LIMIT_ENABLED"] = "false"
     settings = load(env)
     broker = start_broker(settings)
     headers = {"Authorization": "Bearer " + auth.mint(settings.secret_key, roles=["admin"], sub="bench")}

@@ -60,6 +60,12 @@ class Settings:
     # reverse proxies in front of the web processes whose X-Forwarded-For/-Proto/-Host are trusted
     # (0: none). Client addresses (rate limits, logs) come from the header only with this set.
     proxy_hops: int = 0
+    # survey's ballot endpoints (API and phone page): flask-limiter limits per client address and per
+    # token, where the counts live (memory:// per process; redis://… shared by the workers), and a switch
+    survey_ballot_rate_limit: str = "300/minute"
+    survey_ballot_token_rate_limit: str = "30/minute"
+    survey_rate_limit_storage: str = "memory://"
+    survey_rate_limit_enabled: bool = True
     metrics_port: int = 0  # a Celery worker serves its own /metrics on this port (0: off; web uses its port)
     services: Mapping[str, ServiceSettings] = field(default_factory=dict)
 

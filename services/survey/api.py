@@ -9,7 +9,6 @@ from flask_limiter.util import get_remote_address
 from flask_smorest import Blueprint
 
 from services.survey import ballots, results, rounds
-from services.survey import config as survey_config
 from services.survey import schemas as s
 from services.survey.extensions import service
 from services.survey.models import directory
@@ -140,12 +139,12 @@ def _token_key() -> str:
 
 def rate_limit(app: Flask) -> Limiter:
     """flask-limiter on every ballot endpoint: per client address and per token (429 in the error shape)."""
-    cfg = survey_config.load()
-    limiter = Limiter(get_remote_address, app=app, storage_uri=cfg.rate_limit_storage, default_limits=[],
-                      enabled=cfg.rate_limit_enabled, headers_enabled=True)
+    settings = app.config["XIANFENG_SETTINGS"]
+    limiter = Limiter(get_remote_address, app=app, storage_uri=settings.survey_rate_limit_storage,
+                      default_limits=[], enabled=settings.survey_rate_limit_enabled, headers_enabled=True)
     for blp in (ballots_blp, pages):
-        limiter.limit(cfg.ballot_rate_limit)(blp)
-        limiter.limit(cfg.ballot_token_rate_limit, key_func=_token_key)(blp)
+        limiter.limit(settings.survey_ballot_rate_limit)(blp)
+        limiter.limit(settings.survey_ballot_token_rate_limit, key_func=_token_key)(blp)
     return limiter
 
 

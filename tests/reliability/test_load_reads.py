@@ -8,6 +8,7 @@ and a real survey worker aggregates a closed round.  Asserted: every read answer
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import threading
 import time
@@ -74,19 +75,19 @@ def people_csv(n: int) -> bytes:
 
 
 def test_reads_do_not_fail_while_an_import_and_an_aggregation_run(services, live_settings, workers, sent, serve,
-                                                                   auth_headers, monkeypatch):
+                                                                   auth_headers):
     from services.survey.models import directory
 
-    monkeypatch.setenv("XIANFENG_SURVEY_RATE_LIMIT_ENABLED", "false")  # 600 ballot calls from one test client
+    unlimited = dataclasses.replace(live_settings, survey_rate_limit_enabled=False)  # 600 ballot calls, one client
 
     pledge, survey = services["pledge"], services["survey"]
-    survey.start(live_settings, sender=sent)  # the round's invitations (tokens) recorded, not sent
+    survey.start(unlimited, sender=sent)  # the round's invitations (tokens) recorded, not sent
     with survey.db.session() as s:
         from shared.directory import apply
 
         apply(s, directory, group())
     admin = auth_headers("admin")
-    survey_client = survey.create_app(live_settings).test_client()
+    survey_client = survey.create_app(unlimited).test_client()
     round_id = _round_with_answers(survey_client, sent, admin, ballots=300)
 
     pledge_worker, survey_worker = workers("pledge", concurrency=1), workers("survey", concurrency=1)

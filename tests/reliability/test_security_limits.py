@@ -140,8 +140,8 @@ def test_a_million_org_rows_fail_at_once_with_a_clear_message(test_environ, tmp_
     assert result["peak_rss_mb"] < PEAK_RSS_BOUND_MB
 
 
-def test_ballot_reads_and_submissions_are_rate_limited_in_the_contract_shape(services, settings, sent, monkeypatch):
-    monkeypatch.setenv("XIANFENG_SURVEY_BALLOT_RATE_LIMIT", "5/minute")
+def test_ballot_reads_and_submissions_are_rate_limited_in_the_contract_shape(services, settings, sent):
+    settings = dataclasses.replace(settings, survey_ballot_rate_limit="5/minute")
     _, client = started(services, "survey", settings, sent)
     answers = {"answers": [{"target_type": "person", "target_id": 1, "dimension": "awareness", "score": 4}]}
     codes = [client.post(f"/api/v1/ballots/{'t' * 20}{n}", json=answers).status_code for n in range(5)]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import threading
 
@@ -96,10 +97,9 @@ def test_twenty_concurrent_submissions_of_one_token_store_exactly_one_ballot(mak
         assert s.query(Answer).count() == len(answers) == 16
 
 
-def test_ballot_endpoints_are_rate_limited_with_the_error_shape(make_round, survey, settings, sent, monkeypatch):
+def test_ballot_endpoints_are_rate_limited_with_the_error_shape(make_round, survey, settings, sent):
     make_round()
-    monkeypatch.setenv("XIANFENG_SURVEY_BALLOT_TOKEN_RATE_LIMIT", "3/minute")
-    client = survey.create_app(settings).test_client()
+    client = survey.create_app(dataclasses.replace(settings, survey_ballot_token_rate_limit="3/minute")).test_client()
     token = invitations(sent)[111]
     codes = [client.get(f"/api/v1/ballots/{token}").status_code for _ in range(4)]
     assert codes == [200, 200, 200, 429]
