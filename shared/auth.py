@@ -8,49 +8,15 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 
 import jwt
 from flask import current_app, g, request
 
 from shared.errors import Forbidden, Unauthorized
+from shared.principal import ROLES, Principal, require_org, require_self_or
 
-ROLES = ("admin", "org_admin", "member", "system")
+__all__ = ["ROLES", "Principal", "current_principal", "decode", "mint", "require", "require_org", "require_self_or"]
 ALGORITHM = "HS256"
-
-
-@dataclass(frozen=True)
-class Principal:
-    sub: str | None
-    roles: frozenset[str] = field(default_factory=frozenset)
-    org: int | None = None
-
-    @property
-    def is_admin(self) -> bool:
-        return "admin" in self.roles
-
-    @property
-    def is_system(self) -> bool:
-        return "system" in self.roles
-
-    @property
-    def person_id(self) -> int | None:
-        """The person behind a member token (``sub`` as an integer id), else ``None``."""
-        if "member" in self.roles and self.sub and self.sub.isdigit():
-            return int(self.sub)
-        return None
-
-    def has_any(self, *roles: str) -> bool:
-        return bool(self.roles & set(roles))
-
-    def administers(self, lineage: Iterable[int]) -> bool:
-        """True for admins, and for an org admin whose org is in ``lineage`` (an org and its ancestors)."""
-        if self.is_admin:
-            return True
-        return "org_admin" in self.roles and self.org is not None and self.org in set(lineage)
-
-    def to_log(self) -> dict:
-        return {"sub": self.sub, "roles": sorted(self.roles), "org": self.org}
 
 
 def mint(secret: str, *, roles: Iterable[str], sub: str | None = None, org: int | None = None,
@@ -119,19 +85,6 @@ def require(*roles: str) -> Principal:
     assert principal is not None
     if principal.is_admin or principal.has_any(*roles):
         return principal
-    raise Forbidden()
-
-
-def require_org(principal: Principal, lineage: Iterable[int]) -> None:
-    """403 unless the caller administers the org whose lineage (itself + ancestors) is given."""
-    if not principal.administers(lineage):
-        raise Forbidden("org_forbidden")
-
-
-def require_self_or(principal: Principal, person_id: int, lineage: Iterable[int] = ()) -> None:
-    """The person themself, an admin, or an org admin over the person's org."""
-    if principal.person_id == person_id or principal.administers(lineage):
-        return
     raise Forbidden()
 
 

@@ -84,7 +84,7 @@ def configure(app: Celery, settings: Settings, service: str | None = None) -> Ce
         worker_send_task_events=True,
         task_send_sent_event=True,
         enable_utc=True,
-        timezone="Asia/Shanghai",
+        timezone=settings.time_zone,
     )
     mask_values([settings.secret_key, settings.secret_key_previous, settings.smtp_password])
     if service in SERVICES:  # read by a worker process at start (shared.metrics): counters, maybe a port

@@ -150,7 +150,7 @@ def cmd_demo(args) -> int:
 
 def cmd_run(args) -> int:
     from shared.embedded import EmbeddedBroker
-    from shared.supervisor import Child, Supervisor, python_argv
+    from shared.supervisor import Child, Supervisor, xianfeng_argv
 
     settings = _settings()
     services = _services()
@@ -163,9 +163,9 @@ def cmd_run(args) -> int:
             svc.migrate(settings)
         children = []
         for name in services:
-            children.append(Child(f"{name}-web", python_argv("serve", name)))
-            children.append(Child(f"{name}-worker", python_argv("worker", name)))
-        children.append(Child("beat", python_argv("beat")))
+            children.append(Child(f"{name}-web", xianfeng_argv("serve", name)))
+            children.append(Child(f"{name}-worker", xianfeng_argv("worker", name)))
+        children.append(Child("beat", xianfeng_argv("beat")))
         env = dict(os.environ, XIANFENG_DATA_DIR=str(settings.data_dir))
 
         def started() -> None:

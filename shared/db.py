@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import DateTime, Engine, MetaData, create_engine, event, text
+from sqlalchemy import DateTime, Engine, MetaData, Select, Table, create_engine, event, text
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
@@ -145,3 +147,51 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+# ---- statements that differ by dialect, written once ------------------------------------------------
+
+def dialect_of(bind: Session | Engine | str) -> str:
+    """``postgresql`` or ``sqlite``, from a session, an engine or the name itself."""
+    if isinstance(bind, str):
+        return bind
+    engine = bind.get_bind() if isinstance(bind, Session) else bind
+    return engine.dialect.name
+
+
+def insert(bind: Session | Engine | str, table: Table):
+    """``INSERT`` with ``ON CONFLICT`` support on this dialect (PostgreSQL and SQLite both speak it)."""
+    return (postgresql.insert if dialect_of(bind) == "postgresql" else sqlite.insert)(_table(table))
+
+
+_UPSERTS: dict[tuple, Any] = {}
+
+
+def upsert(bind: Session | Engine | str, table: Table | type, index_elements: Sequence[str],
+           update: Sequence[str] | None = None, returning: Sequence[str] = ()):
+    """``INSERT … ON CONFLICT (index_elements) DO UPDATE SET`` the ``update`` columns (default: every other
+    column) ``[RETURNING …]``, built once per dialect and shape and cached, so that executemany sends
+    one compiled statement (psycopg pipelines it; SQLAlchemy batches RETURNING into multi-row VALUES)."""
+    table = _table(table)
+    dialect = dialect_of(bind)
+    names = tuple(update) if update is not None else tuple(c.name for c in table.columns
+                                                           if c.name not in index_elements and not c.primary_key)
+    key = (dialect, table, tuple(index_elements), names, tuple(returning))
+    if key not in _UPSERTS:
+        stmt = insert(dialect, table)
+        stmt = stmt.on_conflict_do_update(index_elements=list(index_elements),
+                                          set_={name: stmt.excluded[name] for name in names})
+        if returning:
+            stmt = stmt.returning(*(table.c[name] for name in returning), sort_by_parameter_order=True)
+        _UPSERTS[key] = stmt
+    return _UPSERTS[key]
+
+
+def for_update(stmt: Select, bind: Session | Engine | str, **options) -> Select:
+    """``SELECT … FOR UPDATE`` on PostgreSQL (``options`` as ``with_for_update``); on SQLite the statement as
+    it is: every writing transaction there begins ``IMMEDIATE`` and already holds the database's lock."""
+    return stmt.with_for_update(**options) if dialect_of(bind) == "postgresql" else stmt
+
+
+def _table(table: Table | type) -> Table:
+    return table if isinstance(table, Table) else table.__table__

@@ -12,13 +12,12 @@ from __future__ import annotations
 import traceback
 import uuid
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import marshmallow as ma
 import structlog
 from celery import Celery, signals
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from sqlalchemy import JSON, Column, Integer, MetaData, String, Table, Text, select, update
 
 from shared.celery import queue_of
@@ -26,6 +25,9 @@ from shared.db import Database, UTCDateTime
 from shared.errors import Conflict, NotFound
 from shared.logs import current_request_id
 from shared.pagination import PageArgsSchema, page_schema, paginate
+
+if TYPE_CHECKING:
+    from shared.web.blueprint import Blueprint
 
 log = structlog.get_logger(__name__)
 
@@ -129,31 +131,31 @@ class DeadLetterArgsSchema(PageArgsSchema):
     pending = ma.fields.Boolean(load_default=False)
 
 
-def blueprint(letters: Any) -> Blueprint:
-    """``GET /api/v1/dead-letters`` (admin, system) and ``POST /api/v1/dead-letters/{id}/replay`` (admin).
-
-    ``letters`` is a callable returning the running service's :class:`DeadLetters`."""
-    from shared.auth import require
+def blueprint() -> Blueprint:
+    """``GET /api/v1/dead-letters`` (admin, system) and ``POST /api/v1/dead-letters/{id}/replay`` (admin),
+    on the dead letters of the service whose app serves the request."""
+    from shared.web.blueprint import Blueprint, current_service
 
     blp = Blueprint("dead_letters", __name__, url_prefix="/api/v1/dead-letters",
                     description="死信 — tasks that failed for good, to inspect and replay")
 
     @blp.route("")
     class DeadLetterList(MethodView):
+        @blp.authorize("system")
         @blp.arguments(DeadLetterArgsSchema, location="query")
         @blp.response(200, page_schema(DeadLetterSchema))
-        def get(self, args):
+        def get(self, args, *, principal):
             """Tasks that failed for good, newest first (`?pending=1`: not yet replayed)"""
-            require("system")
-            return letters().list(args["page"], args["page_size"], args["pending"])
+            return current_service().runtime.dead_letters.list(args["page"], args["page_size"], args["pending"])
 
     @blp.route("/<string:letter_id>/replay")
     class DeadLetterReplay(MethodView):
+        @blp.authorize()
         @blp.response(202, DeadLetterSchema)
-        def post(self, letter_id):
+        @blp.answers(404, 409)
+        def post(self, letter_id, *, principal):
             """Send the task again with the same arguments"""
-            require()
-            return letters().replay(letter_id)
+            return current_service().runtime.dead_letters.replay(letter_id)
 
     return blp
 

@@ -155,12 +155,11 @@ def counts(session: Session, tables: DirectoryTables) -> dict[str, int]:
     return {"orgs": n(tables.orgs), "people": n(tables.people)}
 
 
-def status_blueprint(service, tables: DirectoryTables):
+def status_blueprint(tables: DirectoryTables):
     """``GET /api/v1/directory/status``: how much of the directory this service has received."""
     import marshmallow as ma
-    from flask_smorest import Blueprint
 
-    from shared.auth import require
+    from shared.web.blueprint import Blueprint
 
     class DirectoryStatusSchema(ma.Schema):
         orgs = ma.fields.Integer(required=True)
@@ -170,11 +169,11 @@ def status_blueprint(service, tables: DirectoryTables):
                     description="目录副本 — this service's copy of the directory")
 
     @blp.route("/status")
+    @blp.authorize("admin", "system")
     @blp.response(200, DirectoryStatusSchema)
-    def status():
+    @blp.transaction(read_only=True)
+    def status(*, principal, ctx):
         """Active orgs and people in this service's directory copy"""
-        require("admin", "system")
-        with service.db.session() as session:
-            return counts(session, tables)
+        return counts(ctx.session, tables)
 
     return blp

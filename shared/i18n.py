@@ -1,10 +1,14 @@
-"""User-facing text in Chinese (default) and English (``Accept-Language: en``)."""
+"""User-facing text in Chinese (default) and English (``Accept-Language: en``).
+
+Plain Python: the language of the moment comes from a source the web layer installs
+(:func:`set_language_source`; it reads the request's ``Accept-Language``); anywhere else it is Chinese
+unless a ``lang`` is passed.
+"""
 
 from __future__ import annotations
 
 import re
-
-from flask import has_request_context, request
+from collections.abc import Callable
 
 MESSAGES: dict[str, tuple[str, str]] = {
     # key: (zh, en)
@@ -92,13 +96,22 @@ _FIELD_MESSAGES: list[tuple[re.Pattern[str], str]] = [
 ]
 
 
+def _no_language() -> str | None:
+    return None
+
+
+_language_source: Callable[[], str | None] = _no_language
+
+
+def set_language_source(source: Callable[[], str | None]) -> None:
+    """Where :func:`language` asks first (``None`` from it: Chinese); the web layer reads the request."""
+    global _language_source
+    _language_source = source
+
+
 def language() -> str:
     """``en`` when the caller prefers English, else ``zh``."""
-    if not has_request_context():
-        return "zh"
-    header = request.headers.get("Accept-Language", "")
-    best = request.accept_languages.best_match(["zh", "en"], default="zh") if header else "zh"
-    return "en" if best == "en" else "zh"
+    return "en" if _language_source() == "en" else "zh"
 
 
 def text(key: str, lang: str | None = None, **params: object) -> str:

@@ -7,10 +7,12 @@ Each service declares one :class:`Service` (in its ``extensions.py``) and publis
 
 from __future__ import annotations
 
+import functools
 import importlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any
@@ -21,7 +23,8 @@ from sqlalchemy.orm import DeclarativeBase, Session
 
 from shared import celery as celery_setup
 from shared import deadletter, idempotency, metrics, migrations, outbox
-from shared.db import Database
+from shared.context import Context
+from shared.db import Database, utcnow
 from shared.messages import Message
 from shared.metrics import Sample
 from shared.settings import Settings, load
@@ -125,6 +128,21 @@ class Service:
         """Write a cross-service message into this service's outbox (same transaction)."""
         return outbox.publish(session, self.outbox_table, message)
 
+    @contextmanager
+    def unit_of_work(self, *, read_only: bool = False, clock: Callable[[], datetime] | None = None
+                     ) -> Iterator[Context]:
+        """A :class:`Context` on one transaction: committed when the block ends, rolled back on error.
+
+        ``read_only``: ``Database.reading()`` (no write lock on SQLite) and no publishing."""
+        assert self.runtime is not None, f"{self.name} is not started"
+        if read_only:
+            with self.db.reading() as session:
+                yield Context(session, self.runtime.settings, clock=clock or utcnow)
+            return
+        with self.db.session() as session:
+            yield Context(session, self.runtime.settings, functools.partial(self.publish, session),
+                          clock or utcnow)
+
     def create_app(self, settings: Settings | None = None) -> Flask:
         runtime = self.start(settings)
         app, api = create_app(
@@ -133,7 +151,7 @@ class Service:
             metrics_collectors=[metrics.ServiceCollector(self, runtime.settings)],
         )
         runtime.idempotency.init_app(app)
-        api.register_blueprint(deadletter.blueprint(lambda: self.runtime.dead_letters))
+        api.register_blueprint(deadletter.blueprint())
         self.register_api(app, api)
         app.extensions["xianfeng_service"] = self
         return app

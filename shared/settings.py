@@ -10,6 +10,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 SERVICES: tuple[str, ...] = ("pledge", "survey", "notify")
 DEFAULT_PORTS = {"pledge": 5001, "survey": 5002, "notify": 5003}
@@ -67,11 +68,18 @@ class Settings:
     survey_rate_limit_storage: str = "memory://"
     survey_rate_limit_enabled: bool = True
     metrics_port: int = 0  # a Celery worker serves its own /metrics on this port (0: off; web uses its port)
+    # the campaign's calendar: "today", reminders, quarters and the beat's crontabs are read in this zone
+    time_zone: str = "Asia/Shanghai"
     services: Mapping[str, ServiceSettings] = field(default_factory=dict)
 
     @property
     def production(self) -> bool:
         return self.env == "production"
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The campaign's time zone (``XIANFENG_TIME_ZONE``)."""
+        return ZoneInfo(self.time_zone)
 
     @property
     def embedded_broker_socket(self) -> Path:
@@ -96,6 +104,10 @@ class Settings:
             raise SettingsError("XIANFENG_SECRET_KEY must be at least 32 characters in production")
         if self.secret_key_previous and self.secret_key_previous == self.secret_key:
             raise SettingsError("XIANFENG_SECRET_KEY_PREVIOUS equals XIANFENG_SECRET_KEY: rotation needs a new key")
+        try:
+            self.zone  # noqa: B018 — an unknown zone must stop the start, not the first reminder
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise SettingsError(f"XIANFENG_TIME_ZONE: unknown time zone {self.time_zone!r}") from exc
         if self.production and self.secret_key_previous and (
             self.secret_key_previous == DEFAULT_SECRET or len(self.secret_key_previous) < 32
         ):

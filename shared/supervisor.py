@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import structlog
 
@@ -87,5 +89,12 @@ class Supervisor:
             child.signal(signal.SIGKILL)  # orphans of the group, if any, go too
 
 
-def python_argv(*args: str) -> list[str]:
-    return [sys.executable, "-m", "shared.cli", *args]
+def xianfeng_argv(*args: str) -> list[str]:
+    """``xianfeng ARGS`` through the installed console script (beside this interpreter, as in a venv, or
+    on PATH); never ``python -m shared.cli``, with which a ``shared/`` folder in the current directory
+    would shadow the installed package."""
+    beside = Path(sys.executable).with_name("xianfeng")
+    script = str(beside) if beside.exists() else shutil.which("xianfeng")
+    if script is None:
+        raise RuntimeError("the xianfeng console script is not installed (pip install -e .)")
+    return [script, *args]

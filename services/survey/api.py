@@ -149,7 +149,7 @@ def rate_limit(app: Flask) -> Limiter:
 
 
 def register(app: Flask, api: Api) -> None:
-    api.register_blueprint(status_blueprint(service, directory))
+    api.register_blueprint(status_blueprint(directory))
     api.register_blueprint(rounds_blp)
     api.register_blueprint(ballots_blp)
     app.register_blueprint(pages)

@@ -12,17 +12,28 @@ from typing import Any
 
 import marshmallow as ma
 import structlog
-from flask import Flask, Response, g, jsonify, request
+from flask import Flask, Response, g, has_request_context, jsonify, request
 from flask_smorest import Api as SmorestApi
 from flask_smorest import Blueprint
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
-from shared import auth, errors, metrics
+from shared import auth, i18n, metrics
 from shared.logs import bind_request, new_request_id
 from shared.settings import Settings
+from shared.web import errors
 
 log = structlog.get_logger(__name__)
+
+
+def _request_language() -> str | None:
+    """The language the HTTP caller asks for (``Accept-Language``), outside a request none."""
+    if not has_request_context() or not request.headers.get("Accept-Language"):
+        return None
+    return request.accept_languages.best_match(["zh", "en"], default="zh")
+
+
+i18n.set_language_source(_request_language)
 
 
 class ErrorSchema(ma.Schema):
