@@ -14,21 +14,28 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install -q --disable-pip-version-check -e '.[dev]'
 	@touch $(STAMP)
 
-# Debian's chromium for the page tests (Playwright drives it; it cannot download a browser here).
+# Debian's chromium for the page tests (Playwright drives it; it cannot download a browser here),
+# and the Noto CJK fonts so that Chinese renders in the screenshots.
+BROWSER_PACKAGES := chromium fonts-noto-cjk
 browser:
-	@command -v chromium >/dev/null 2>&1 || { \
-	  echo "installing Debian's chromium for the page tests"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+	@missing=$$(for p in $(BROWSER_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian's $$missing for the page tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	fi
 
 run: install
 	$(VENV)/bin/xianfeng run
 
+# branch coverage of the code the tests run in-process (processes they start are not measured)
+COVERAGE := --cov --cov-report=term:skip-covered
+
 test: install browser
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	$(VENV)/bin/pytest $(COVERAGE) $(PYTEST_ARGS)
 
 # the same suite against the machine's PostgreSQL and Redis
 test-services: install browser
-	XIANFENG_TEST_BACKEND=services $(VENV)/bin/pytest $(PYTEST_ARGS)
+	XIANFENG_TEST_BACKEND=services $(VENV)/bin/pytest $(COVERAGE) $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .
