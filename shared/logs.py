@@ -16,7 +16,7 @@ import structlog
 from structlog.contextvars import bind_contextvars, clear_contextvars, get_contextvars
 
 SENSITIVE_KEYS = re.compile(
-    r"(authorization|password|passwd|secret|token|api[_-]?key|signature|answers|cookie)", re.I
+    r"(authorization|password|passwd|secret|token|api[_-]?key|signature|answers|cookie|grant)", re.I
 )
 _JWT = re.compile(r"eyJ[\w-]{5,}\.[\w-]{5,}\.[\w-]{5,}")
 _BEARER = re.compile(r"(?i)bearer\s+\S+")
@@ -25,7 +25,7 @@ _BALLOT = re.compile(r"(/(?:b|api/v1/ballots)/)[\w-]{8,}")
 _URL_PASSWORD = re.compile(r"(\b[a-z][a-z0-9+.-]*://[^:/@\s]*:)[^@\s/]+@", re.I)
 # a sensitive key inside text, as reprs and query strings carry it: 'password': 'x', token=x
 _KEY_VALUE = re.compile(
-    r"""((?:authorization|password|passwd|secret|token|api[_-]?key|signature|cookie)[\w-]*['"]?\s*[:=]\s*['"]?)"""
+    r"""((?:authorization|password|passwd|secret|token|api[_-]?key|signature|cookie|grant)[\w-]*['"]?\s*[:=]\s*['"]?)"""
     r"""[^'"\s,;&}]+""",
     re.I,
 )

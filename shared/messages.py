@@ -145,11 +145,80 @@ class PledgeScoresReady(Message):
     scores: list[PledgeScore] = field(default_factory=list)
 
 
+# ---- 三服务 service targets (pledge → survey, shown on three_way ballots) ----------------------
+
+@dataclass(frozen=True)
+class ServiceTargetRecord:
+    """A service target (三服务) as set downward: a committee for its branches, a branch for its
+    members, a member for the employees of their branch; ``version`` grows with each revision."""
+
+    id: int
+    provider_type: str  # org | person
+    provider_id: int
+    org_id: int  # the provider's org (an org provider: itself; a person: their org)
+    period_kind: str  # year | quarter | month
+    period_start: str  # ISO date
+    period_end: str  # ISO date, inclusive
+    title: str
+    content: str
+    beneficiaries: str  # branches | members | employees
+    version: int = 1
+    active: bool = True  # false: withdrawn
+
+
+@dataclass(frozen=True)
+class ServiceTargetsChanged(Message):
+    tasks: ClassVar[tuple[str, ...]] = ("survey.service_targets_changed",)
+    targets: list[ServiceTargetRecord] = field(default_factory=list)
+    snapshot: bool = False
+
+
+# ---- 四好 scorecard facts (pledge → survey, which owns the evaluation) ------------------------
+
+@dataclass(frozen=True)
+class OrgYearFacts:
+    """What pledge knows of one committee or branch in one year, as plain sums and counts (the
+    scorecard decides how they score).  Pledges are the org's own and its members' pledges of the
+    year that reached ``published``; inspections, comments, demo sites and contact points are those
+    of the org itself."""
+
+    org_id: int
+    year: int
+    pledges: int = 0
+    completion_sum: float = 0.0  # Σ completion (0–100) over those pledges
+    closed: int = 0
+    fulfilled: int = 0
+    partly: int = 0
+    unfulfilled: int = 0
+    inspections: int = 0
+    rating_sum: int = 0  # Σ inspection rating (1–5)
+    comment_quarters: int = 0  # quarters of the year with a quarterly comment (每季点评)
+    quarters_due: int = 0  # quarters of the year begun by ``as_of``
+    site_evaluations: int = 0  # monthly management evaluations of the org's demo sites
+    site_overall_sum: float = 0.0  # Σ overall (0–100) of those evaluations
+    contact_points: int = 0  # leaders' contact points at the org
+    contact_points_visited: int = 0  # of which visited at least once in the year
+    contact_visits: int = 0
+
+
+@dataclass(frozen=True)
+class ScorecardFactsChanged(Message):
+    """The year's facts of every committee and branch as of a date (``snapshot``: every org is in it)."""
+
+    tasks: ClassVar[tuple[str, ...]] = ("survey.scorecard_facts",)
+    year: int
+    as_of: str  # ISO date
+    facts: list[OrgYearFacts] = field(default_factory=list)
+    snapshot: bool = True
+
+
 # ---- notifications (anyone → notify) ---------------------------------------------------------
 
 CATEGORIES = (
     "pledge_review", "pledge_due", "lookback", "survey_invite", "survey_reminder",
     "political_birthday", "results", "general",
+    # v1.1
+    "coverage", "digest", "zone_check", "post_ending",
 )
 CHANNELS = ("inbox", "email", "webhook")
 
@@ -186,6 +255,9 @@ class SendNotification(Message):
     items: list[PersonalItem] = field(default_factory=list)
     channels: list[str] = field(default_factory=lambda: ["inbox"])
     source: str = ""  # the sending service, for the ledger
+    # private: the link and body (each item's too) are for the recipient alone — every other reader
+    # (admins, org admins, system callers, the sender, dead letters, logs) sees them redacted
+    private: bool = False
 
     def __post_init__(self) -> None:
         if self.category not in CATEGORIES:
