@@ -86,7 +86,7 @@ def _directory(branches: int, members: int, employees: int):
 def _open_round(ctx: Context, url: str, employees: int) -> tuple[dict[str, str], list[str]]:
     """A three-way round whose employees each hold a ballot of 5 members; returns the env and the tokens."""
     from services.survey import rounds
-    from services.survey.extensions import service
+    from services.survey.app import service
     from services.survey.models import directory
     from shared.auth import Principal
     from shared.directory import apply
@@ -238,7 +238,7 @@ def bench_submission(ctx: Context) -> list[Figure]:
 
 def _answers_round(url: str, ctx: Context, answers: int) -> int:
     """A closed three-way round: person targets of 4 dimensions × 100 raters each, written directly."""
-    from services.survey.extensions import service
+    from services.survey.app import service
     from services.survey.models import Answer, Round, RoundTarget
     from shared.settings import load
 
@@ -281,7 +281,7 @@ def _answers_round(url: str, ctx: Context, answers: int) -> int:
 
 def bench_aggregation(ctx: Context) -> list[Figure]:
     from services.survey import aggregation
-    from services.survey.extensions import service
+    from services.survey.app import service
 
     answers = ctx.size(1_000_000, 10_000)
     url, drop = _database(ctx, "aggregate")

@@ -10,7 +10,7 @@ from flask_smorest import Blueprint
 
 from services.survey import ballots, results, rounds
 from services.survey import schemas as s
-from services.survey.extensions import service
+from services.survey.app import service
 from services.survey.models import directory
 from services.survey.pages import pages
 from shared.auth import require

@@ -16,9 +16,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
+from services.survey.app import service
 from services.survey.domain import eligibility
 from services.survey.domain.eligibility import OrgNode, PersonNode, Plan, PledgeNode
-from services.survey.extensions import service
 from services.survey.models import Ballot, BallotTarget, PledgeCopy, Round, RoundTarget, directory
 from shared.messages import PersonalItem, SendNotification
 

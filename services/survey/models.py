@@ -12,7 +12,7 @@ from datetime import datetime
 from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from services.survey.extensions import Base
+from services.survey.db import Base
 from shared.db import utcnow
 from shared.directory import define_tables
 

@@ -11,8 +11,8 @@ from flask import Blueprint, Response, request
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from services.survey import ballots, results
+from services.survey.app import service
 from services.survey.domain.rules import dimension_labels
-from services.survey.extensions import service
 from services.survey.issuing import local_time
 from shared.auth import require
 from shared.errors import ApiError, Conflict, NotFound, ValidationFailed

@@ -6,8 +6,8 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from services.survey.app import service
 from services.survey.domain.rules import SECRETARY_ROLES
-from services.survey.extensions import service
 from services.survey.models import Result, Round, RoundTarget, directory
 from shared.messages import PledgeScore, PledgeScoresReady, Recipients, SendNotification
 

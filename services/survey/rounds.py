@@ -9,9 +9,9 @@ from sqlalchemy.orm import Session
 
 from services.survey import issuing
 from services.survey.access import org_path, require_round_admin, view_scope
+from services.survey.app import service
 from services.survey.domain.lifecycle import transition
 from services.survey.domain.rules import round_settings
-from services.survey.extensions import service
 from services.survey.messages import AggregateRound
 from services.survey.models import Ballot, Round, directory
 from shared.auth import Principal, require_org

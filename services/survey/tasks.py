@@ -12,7 +12,7 @@ from celery import chord
 from sqlalchemy.exc import OperationalError
 
 from services.survey import aggregation, pledges, rounds
-from services.survey.extensions import service
+from services.survey.app import service
 from services.survey.messages import AggregateRound
 from services.survey.models import directory
 from shared.db import utcnow

@@ -8,7 +8,7 @@ from datetime import datetime, time, timedelta
 
 from sqlalchemy import select
 
-from services.survey.extensions import LOCAL
+from services.survey.app import LOCAL
 from services.survey.models import PledgeCopy, Round
 from shared.db import utcnow
 from shared.messages import PledgeRecord, PledgesChanged

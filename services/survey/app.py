@@ -8,11 +8,10 @@ from zoneinfo import ZoneInfo
 
 from flask import Flask
 
-from shared.db import make_base
+from services.survey.db import Base
 from shared.service import Service
 from shared.web import Api
 
-Base = make_base()
 LOCAL = ZoneInfo("Asia/Shanghai")
 
 
