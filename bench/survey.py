@@ -85,9 +85,9 @@ def _directory(branches: int, members: int, employees: int):
 
 def _open_round(ctx: Context, url: str, employees: int) -> tuple[dict[str, str], list[str]]:
     """A three-way round whose employees each hold a ballot of 5 members; returns the env and the tokens."""
-    from services.survey import rounds
     from services.survey.app import service
     from services.survey.models import directory
+    from services.survey.rounds import actions as rounds
     from shared.auth import Principal
     from shared.directory import apply
     from shared.settings import load
@@ -247,7 +247,7 @@ def _answers_round(url: str, ctx: Context, answers: int) -> int:
     service.start(settings, sender=RecordingSender())
     raters, dims = 100, ("awareness", "skill", "performance", "solidarity")
     targets = max(1, answers // (raters * len(dims)))
-    from services.survey.domain.rules import round_settings
+    from services.survey.rounds.domain.rules import round_settings
 
     with service.db.session() as s:
         round_ = Round(kind="three_way", title="bench", root_org_id=1, root_path="/1/", closes_at=utcnow(),
@@ -280,7 +280,7 @@ def _answers_round(url: str, ctx: Context, answers: int) -> int:
 
 
 def bench_aggregation(ctx: Context) -> list[Figure]:
-    from services.survey import aggregation
+    from services.survey.aggregation import steps as aggregation
     from services.survey.app import service
 
     answers = ctx.size(1_000_000, 10_000)

@@ -23,7 +23,7 @@ class SurveyService(Service):
     tasks_module = "services.survey.tasks"
 
     def register_api(self, app: Flask, api: Api) -> None:
-        from services.survey.api import register
+        from services.survey.rounds.routes import register
 
         register(app, api)
 
@@ -39,7 +39,7 @@ class SurveyService(Service):
         from sqlalchemy import func, select
 
         from services.survey.models import Ballot, Round
-        from services.survey.rounds import used_count
+        from services.survey.rounds.actions import used_count
         from shared.metrics import Sample
 
         samples = [Sample("survey_rounds", n, {"kind": kind, "state": state}, "rounds by kind and state")
@@ -55,8 +55,9 @@ class SurveyService(Service):
 
     def daily(self, day: date) -> dict[str, Any]:
         """As the scheduler would by the end of ``day``: close due rounds, send due reminders, aggregate."""
-        from services.survey import aggregation, rounds
+        from services.survey.aggregation import steps as aggregation
         from services.survey.models import Round
+        from services.survey.rounds import actions as rounds
 
         end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=LOCAL)
         with self.db.session() as session:

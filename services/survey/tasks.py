@@ -11,10 +11,12 @@ from datetime import timedelta
 from celery import chord
 from sqlalchemy.exc import OperationalError
 
-from services.survey import aggregation, pledges, rounds
+from services.survey.aggregation import steps as aggregation
 from services.survey.app import service
-from services.survey.messages import AggregateRound
+from services.survey.directory import pledges
 from services.survey.models import directory
+from services.survey.rounds import actions as rounds
+from services.survey.rounds.domain.messages import AggregateRound
 from shared.db import utcnow
 from shared.directory import register_consumer
 from shared.messages import PledgesChanged

@@ -45,7 +45,7 @@ PLEDGES = [
 @pytest.fixture
 def group(survey):
     """The demo group (and its pledges) in the survey's projections."""
-    from services.survey import pledges
+    from services.survey.directory import pledges
     from services.survey.models import directory
 
     with survey.db.session() as s:

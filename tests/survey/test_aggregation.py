@@ -12,7 +12,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from services.survey import aggregation
+from services.survey.aggregation import steps as aggregation
 from services.survey.models import Result
 from shared.db import utcnow
 

@@ -7,9 +7,9 @@ import re
 
 from sqlalchemy import Date, DateTime, inspect, select
 
-from services.survey import aggregation
-from services.survey.issuing import token_hash
+from services.survey.aggregation import steps as aggregation
 from services.survey.models import Answer, Ballot
+from services.survey.rounds.issuing import token_hash
 from shared.db import utcnow
 
 from .conftest import invitations

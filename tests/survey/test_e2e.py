@@ -34,7 +34,7 @@ def _inbox_tokens(notify_client, auth_headers, people: list[int]) -> dict[int, s
 
 def test_three_way_round_with_real_workers(live, workers, auth_headers):
     survey, notify = live("survey"), live("notify")
-    from services.survey import pledges  # noqa: F401  (the survey's own projection, as in conftest.group)
+    from services.survey.directory import pledges  # noqa: F401  (the survey's own projection, as in conftest.group)
     from services.survey.models import directory as survey_directory
 
     event = DirectoryChanged(orgs=ORGS, people=PEOPLE)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from services.survey import rounds
 from services.survey.models import Ballot, Round
+from services.survey.rounds import actions as rounds
 from shared.db import utcnow
 
 from .conftest import fill, invitations

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from services.survey.domain import eligibility, lifecycle
-from services.survey.domain.answers import Offered, check_answers
-from services.survey.domain.eligibility import OrgNode, PersonNode, PledgeNode
-from services.survey.domain.rules import DEFAULT_SETTINGS, grade, round_settings
-from services.survey.domain.scoring import Cell, Stat, complementary_suppression, mean, score_target
+from services.survey.aggregation.domain.scoring import Cell, Stat, complementary_suppression, mean, score_target
+from services.survey.ballots.domain.answers import Offered, check_answers
+from services.survey.rounds.domain import eligibility, lifecycle
+from services.survey.rounds.domain.eligibility import OrgNode, PersonNode, PledgeNode
+from services.survey.rounds.domain.rules import DEFAULT_SETTINGS, grade, round_settings
 from shared.errors import Conflict
 
 

@@ -8,11 +8,13 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_smorest import Blueprint
 
-from services.survey import ballots, results, rounds
-from services.survey import schemas as s
 from services.survey.app import service
+from services.survey.ballots import reading as ballots
+from services.survey.ballots.pages import pages
 from services.survey.models import directory
-from services.survey.pages import pages
+from services.survey.results import reading as results
+from services.survey.rounds import actions as rounds
+from services.survey.rounds import schemas as s
 from shared.auth import require
 from shared.db import utcnow
 from shared.directory import status_blueprint

@@ -7,13 +7,13 @@ from datetime import datetime, timedelta
 from sqlalchemy import case, func, select, update
 from sqlalchemy.orm import Session
 
-from services.survey import issuing
-from services.survey.access import org_path, require_round_admin, view_scope
 from services.survey.app import service
-from services.survey.domain.lifecycle import transition
-from services.survey.domain.rules import round_settings
-from services.survey.messages import AggregateRound
 from services.survey.models import Ballot, Round, directory
+from services.survey.rounds import issuing
+from services.survey.rounds.access import org_path, require_round_admin, view_scope
+from services.survey.rounds.domain.lifecycle import transition
+from services.survey.rounds.domain.messages import AggregateRound
+from services.survey.rounds.domain.rules import round_settings
 from shared.auth import Principal, require_org
 from shared.directory import path_ids
 from shared.errors import NotFound, ValidationFailed, field_errors

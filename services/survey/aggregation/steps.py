@@ -15,11 +15,11 @@ from sqlalchemy import Numeric, cast, delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from services.survey.domain.lifecycle import transition
-from services.survey.domain.scoring import Cell, Stat, complementary_suppression, score_target
+from services.survey.aggregation.domain.scoring import Cell, Stat, complementary_suppression, score_target
 from services.survey.models import Answer, OrgSummary, Result, Round, RoundTarget
-from services.survey.publishing import publish_results
-from services.survey.rounds import get_round
+from services.survey.results.publishing import publish_results
+from services.survey.rounds.actions import get_round
+from services.survey.rounds.domain.lifecycle import transition
 
 
 def start(session: Session, round_id: int, now: datetime) -> list[tuple[int, int]]:

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from services.survey.domain.rules import COMMITTEE_ROLES, SECRETARY_ROLES
+from services.survey.rounds.domain.rules import COMMITTEE_ROLES, SECRETARY_ROLES
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import validate as v
 
-from services.survey.domain.rules import DIMENSIONS, KINDS, TARGET_TYPES
+from services.survey.rounds.domain.rules import DIMENSIONS, KINDS, TARGET_TYPES
 from shared.i18n import bilingual
 from shared.pagination import PageArgsSchema
 

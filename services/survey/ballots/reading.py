@@ -13,10 +13,10 @@ import uuid
 from sqlalchemy import Row, bindparam, or_, select, update
 from sqlalchemy.orm import Session
 
-from services.survey.domain.answers import Offered, check_answers
-from services.survey.domain.rules import DIMENSIONS, dimension_keys, dimension_labels, scale
-from services.survey.issuing import token_hash
+from services.survey.ballots.domain.answers import Offered, check_answers
 from services.survey.models import Answer, Ballot, BallotTarget, Round, RoundTarget
+from services.survey.rounds.domain.rules import DIMENSIONS, dimension_keys, dimension_labels, scale
+from services.survey.rounds.issuing import token_hash
 from shared.errors import Conflict, NotFound, ValidationFailed
 
 MAX_TOKEN = 128

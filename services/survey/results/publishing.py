@@ -7,8 +7,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from services.survey.app import service
-from services.survey.domain.rules import SECRETARY_ROLES
 from services.survey.models import Result, Round, RoundTarget, directory
+from services.survey.rounds.domain.rules import SECRETARY_ROLES
 from shared.messages import PledgeScore, PledgeScoresReady, Recipients, SendNotification
 
 

@@ -8,16 +8,20 @@ the form — nothing is kept on the server until the final submission, which is 
 from __future__ import annotations
 
 from flask import Blueprint, Response, request
-from jinja2 import Environment, PackageLoader, select_autoescape
+from jinja2 import ChoiceLoader, Environment, PackageLoader, select_autoescape
 
-from services.survey import ballots, results
 from services.survey.app import service
-from services.survey.domain.rules import dimension_labels
-from services.survey.issuing import local_time
+from services.survey.ballots import reading as ballots
+from services.survey.results import reading as results
+from services.survey.rounds.domain.rules import dimension_labels
+from services.survey.rounds.issuing import local_time
 from shared.auth import require
 from shared.errors import ApiError, Conflict, NotFound, ValidationFailed
 
-templates = Environment(loader=PackageLoader("services.survey", "templates"), autoescape=select_autoescape())
+templates = Environment(loader=ChoiceLoader([PackageLoader("services.survey.ballots", "templates"),
+                                          PackageLoader("services.survey.results", "templates"),
+                                          PackageLoader("services.survey", "templates")]),
+                        autoescape=select_autoescape())
 pages = Blueprint("survey_pages", __name__)
 
 MESSAGES = {

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from services.survey.domain.rules import dimension_keys, grade
+from services.survey.rounds.domain.rules import dimension_keys, grade
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from services.survey.domain.rules import dimension_keys
+from services.survey.rounds.domain.rules import dimension_keys
 from shared.i18n import bilingual
 
 
