@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from flask import Flask
 
+from services.survey import models  # noqa: F401  (every table on the metadata)
 from services.survey.db import Base
 from shared.service import Service
 from shared.web import Api
@@ -38,8 +39,8 @@ class SurveyService(Service):
         """Rounds per kind and state; issued/used ballots and response rate of each open round."""
         from sqlalchemy import func, select
 
-        from services.survey.models import Ballot, Round
         from services.survey.rounds.actions import used_count
+        from services.survey.rounds.models import Ballot, Round
         from shared.metrics import Sample
 
         samples = [Sample("survey_rounds", n, {"kind": kind, "state": state}, "rounds by kind and state")
@@ -56,8 +57,8 @@ class SurveyService(Service):
     def daily(self, day: date) -> dict[str, Any]:
         """As the scheduler would by the end of ``day``: close due rounds, send due reminders, aggregate."""
         from services.survey.aggregation import steps as aggregation
-        from services.survey.models import Round
         from services.survey.rounds import actions as rounds
+        from services.survey.rounds.models import Round
 
         end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=LOCAL)
         with self.db.session() as session:

@@ -14,7 +14,7 @@ from sqlalchemy.exc import OperationalError
 from services.survey.aggregation import steps as aggregation
 from services.survey.app import service
 from services.survey.directory import pledges
-from services.survey.models import directory
+from services.survey.directory.models import directory
 from services.survey.rounds import actions as rounds
 from services.survey.rounds.domain.messages import AggregateRound
 from shared.db import utcnow

@@ -16,10 +16,12 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from services.survey.aggregation.domain.scoring import Cell, Stat, complementary_suppression, score_target
-from services.survey.models import Answer, OrgSummary, Result, Round, RoundTarget
+from services.survey.ballots.models import Answer
+from services.survey.results.models import OrgSummary, Result
 from services.survey.results.publishing import publish_results
 from services.survey.rounds.actions import get_round
 from services.survey.rounds.domain.lifecycle import transition
+from services.survey.rounds.models import Round, RoundTarget
 
 
 def start(session: Session, round_id: int, now: datetime) -> list[tuple[int, int]]:

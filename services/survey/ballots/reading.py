@@ -14,9 +14,10 @@ from sqlalchemy import Row, bindparam, or_, select, update
 from sqlalchemy.orm import Session
 
 from services.survey.ballots.domain.answers import Offered, check_answers
-from services.survey.models import Answer, Ballot, BallotTarget, Round, RoundTarget
+from services.survey.ballots.models import Answer
 from services.survey.rounds.domain.rules import DIMENSIONS, dimension_keys, dimension_labels, scale
 from services.survey.rounds.issuing import token_hash
+from services.survey.rounds.models import Ballot, BallotTarget, Round, RoundTarget
 from shared.errors import Conflict, NotFound, ValidationFailed
 
 MAX_TOKEN = 128

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from services.survey.models import PledgeCopy
+from services.survey.directory.models import PledgeCopy
 from shared.messages import PledgesChanged
 
 

@@ -7,8 +7,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from services.survey.app import service
-from services.survey.models import Result, Round, RoundTarget, directory
+from services.survey.directory.models import directory
+from services.survey.results.models import Result
 from services.survey.rounds.domain.rules import SECRETARY_ROLES
+from services.survey.rounds.models import Round, RoundTarget
 from shared.messages import PledgeScore, PledgeScoresReady, Recipients, SendNotification
 
 

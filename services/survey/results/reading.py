@@ -8,11 +8,13 @@ from openpyxl import Workbook
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from services.survey.models import Ballot, OrgSummary, Result, Round, RoundTarget, directory
+from services.survey.directory.models import directory
 from services.survey.results import charts
+from services.survey.results.models import OrgSummary, Result
 from services.survey.rounds.access import org_path, view_scope
 from services.survey.rounds.actions import get_round, used_count
 from services.survey.rounds.domain.rules import DIMENSIONS, TARGET_TYPE_LABELS, TARGET_TYPES
+from services.survey.rounds.models import Ballot, Round, RoundTarget
 from shared.auth import Principal
 from shared.errors import Conflict, NotFound, ValidationFailed, field_errors
 from shared.i18n import bilingual

@@ -5,7 +5,8 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from services.survey.models import Round, directory
+from services.survey.directory.models import directory
+from services.survey.rounds.models import Round
 from shared.auth import Principal
 from shared.directory import path_ids
 from shared.errors import Forbidden

@@ -8,12 +8,13 @@ from sqlalchemy import case, func, select, update
 from sqlalchemy.orm import Session
 
 from services.survey.app import service
-from services.survey.models import Ballot, Round, directory
+from services.survey.directory.models import directory
 from services.survey.rounds import issuing
 from services.survey.rounds.access import org_path, require_round_admin, view_scope
 from services.survey.rounds.domain.lifecycle import transition
 from services.survey.rounds.domain.messages import AggregateRound
 from services.survey.rounds.domain.rules import round_settings
+from services.survey.rounds.models import Ballot, Round
 from shared.auth import Principal, require_org
 from shared.directory import path_ids
 from shared.errors import NotFound, ValidationFailed, field_errors

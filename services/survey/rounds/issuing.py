@@ -17,9 +17,10 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from services.survey.app import service
-from services.survey.models import Ballot, BallotTarget, PledgeCopy, Round, RoundTarget, directory
+from services.survey.directory.models import PledgeCopy, directory
 from services.survey.rounds.domain import eligibility
 from services.survey.rounds.domain.eligibility import OrgNode, PersonNode, Plan, PledgeNode
+from services.survey.rounds.models import Ballot, BallotTarget, Round, RoundTarget
 from shared.messages import PersonalItem, SendNotification
 
 LOCAL = ZoneInfo("Asia/Shanghai")

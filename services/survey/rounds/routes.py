@@ -11,7 +11,7 @@ from flask_smorest import Blueprint
 from services.survey.app import service
 from services.survey.ballots import reading as ballots
 from services.survey.ballots.pages import pages
-from services.survey.models import directory
+from services.survey.directory.models import directory
 from services.survey.results import reading as results
 from services.survey.rounds import actions as rounds
 from services.survey.rounds import schemas as s
