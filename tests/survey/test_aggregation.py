@@ -12,9 +12,8 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from services.survey.aggregation import steps as aggregation
+from services.survey.aggregation import inline, steps
 from services.survey.models import Result
-from shared.db import utcnow
 
 from .conftest import invitations
 
@@ -117,7 +116,7 @@ def test_three_way_results_match_an_independent_computation(make_round, survey, 
     given = _answer_all(survey_client, sent, random.Random(7), skip={(213, 203)})
     assert survey_client.get(f"/api/v1/rounds/{rid}/results", headers=admin).status_code == 409
     survey_client.post(f"/api/v1/rounds/{rid}/close", headers=admin)
-    assert aggregation.run_inline(survey.db, rid, utcnow())
+    assert inline.run(survey.unit_of_work, rid)
     got = _results(survey_client, rid, admin)
     want = expected_three_way(given, GROUPS)
     assert set(got) == set(want)
@@ -140,7 +139,7 @@ def test_summaries_never_reveal_a_suppressed_target(make_round, survey, survey_c
     rid = make_round()["id"]
     _answer_all(survey_client, sent, random.Random(3), skip={(213, 203)})
     survey_client.post(f"/api/v1/rounds/{rid}/close", headers=admin)
-    aggregation.run_inline(survey.db, rid, utcnow())
+    inline.run(survey.unit_of_work, rid)
     got = _results(survey_client, rid, admin)
     summaries = survey_client.get(f"/api/v1/rounds/{rid}/summaries", headers=admin).get_json()["items"]
     for s in summaries:
@@ -163,19 +162,19 @@ def test_rerun_and_a_crash_midway_give_the_same_results(make_round, survey, surv
             return [(r.target_ref, r.n, r.score, r.grade, r.rank_in_org, r.rank_in_round, r.suppressed, r.dimensions)
                     for r in s.scalars(select(Result).order_by(Result.target_ref))]
 
-    with survey.db.session() as s:  # a worker dies after the first chunk
-        first = aggregation.start(s, rid, utcnow())[0]
-    with survey.db.session() as s:
-        aggregation.compute_chunk(s, rid, *first)
-    assert aggregation.run_inline(survey.db, rid, utcnow())
+    with survey.unit_of_work() as ctx:  # a worker dies after the first chunk
+        first = steps.start(ctx, rid)[0]
+    with survey.unit_of_work() as ctx:
+        steps.compute_chunk(ctx.session, rid, *first)
+    assert inline.run(survey.unit_of_work, rid)
     once = dump()
-    assert not aggregation.run_inline(survey.db, rid, utcnow())  # duplicate delivery: nothing to do
+    assert not inline.run(survey.unit_of_work, rid)  # duplicate delivery: nothing to do
     r = survey_client.post(f"/api/v1/rounds/{rid}/aggregate", headers=admin)
     assert r.status_code == 202 and {"round_id": rid, "rerun": True} in sent.of("survey.aggregate_round")
-    assert aggregation.run_inline(survey.db, rid, utcnow(), rerun=True)
+    assert inline.run(survey.unit_of_work, rid, rerun=True)
     assert dump() == once and len(once) == len(GROUPS)
-    with survey.db.session() as s:
-        assert aggregation.finish(s, rid, utcnow()) is False
+    with survey.unit_of_work() as ctx:
+        assert steps.finish(ctx, rid) is False
 
 
 def test_pledge_evaluation_combines_parts_by_weight_and_reports_back(make_round, survey, survey_client, sent, admin):
@@ -194,7 +193,7 @@ def test_pledge_evaluation_combines_parts_by_weight_and_reports_back(make_round,
             part = "self" if person in self_raters[pid] else ("peer" if person < 110 else "masses")
             parts[pid][part].append(a["score"])
     survey_client.post(f"/api/v1/rounds/{rid}/close", headers=admin)
-    aggregation.run_inline(survey.db, rid, utcnow())
+    inline.run(survey.unit_of_work, rid)
     got = _results(survey_client, rid, admin, target_type="pledge")
     weights = {"self": Fraction(2, 10), "peer": Fraction(3, 10), "masses": Fraction(5, 10)}
     for pid in (900, 901):
@@ -215,7 +214,7 @@ def test_results_roll_up_filters_and_scopes(make_round, survey, survey_client, s
     rid = make_round()["id"]
     _answer_all(survey_client, sent, random.Random(1))
     survey_client.post(f"/api/v1/rounds/{rid}/close", headers=admin)
-    aggregation.run_inline(survey.db, rid, utcnow())
+    inline.run(survey.unit_of_work, rid)
     branch_view = _results(survey_client, rid, auth_headers("org_admin", org=3))
     assert set(branch_view) == {("person", p) for p in range(101, 105)}
     committee_view = _results(survey_client, rid, auth_headers("org_admin", org=2), target_type="branch")
@@ -233,7 +232,7 @@ def test_xlsx_has_one_sheet_per_target_type_and_the_page_one_chart_per_org(make_
     rid = make_round()["id"]
     _answer_all(survey_client, sent, random.Random(2))
     survey_client.post(f"/api/v1/rounds/{rid}/close", headers=admin)
-    aggregation.run_inline(survey.db, rid, utcnow())
+    inline.run(survey.unit_of_work, rid)
     r = survey_client.get(f"/api/v1/rounds/{rid}/results?format=xlsx", headers=admin)
     assert r.status_code == 200 and r.mimetype.endswith("spreadsheetml.sheet")
     book = load_workbook(io.BytesIO(r.data))
@@ -256,8 +255,8 @@ def test_a_chunk_failing_for_good_marks_the_round_failed_and_a_rerun_recovers(ma
     rid = make_round(aggregation_chunk=2)["id"]
     _answer_all(survey_client, sent, random.Random(11))
     survey_client.post(f"/api/v1/rounds/{rid}/close", headers=admin)
-    with survey.db.session() as s:
-        aggregation.start(s, rid, utcnow())
+    with survey.unit_of_work() as ctx:
+        steps.start(ctx, rid)
     lost = OperationalError("SELECT …", {}, Exception("server closed the connection unexpectedly"))
     assert aggregation_failed(None, lost, None, rid)  # the chord's errback, after the chunk's retries
     assert not aggregation_failed(None, lost, None, rid)  # delivered twice: one effect
@@ -266,6 +265,6 @@ def test_a_chunk_failing_for_good_marks_the_round_failed_and_a_rerun_recovers(ma
     assert survey_client.get(f"/api/v1/rounds/{rid}/results", headers=admin).status_code == 409
     resp = survey_client.post(f"/api/v1/rounds/{rid}/aggregate", headers=admin)
     assert resp.status_code == 202
-    assert aggregation.run_inline(survey.db, rid, utcnow(), rerun=True)
+    assert inline.run(survey.unit_of_work, rid, rerun=True)
     got = survey_client.get(f"/api/v1/rounds/{rid}", headers=admin).json
     assert got["state"] == "results_ready" and got["aggregation_error"] is None

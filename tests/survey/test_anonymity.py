@@ -7,10 +7,9 @@ import re
 
 from sqlalchemy import Date, DateTime, inspect, select
 
-from services.survey.aggregation import steps as aggregation
+from services.survey.aggregation import inline
 from services.survey.models import Answer, Ballot
-from services.survey.rounds.issuing import token_hash
-from shared.db import utcnow
+from services.survey.rounds.domain.tokens import token_hash
 
 from .conftest import invitations
 from .test_aggregation import _answer_all
@@ -27,7 +26,7 @@ def test_a_dump_of_every_table_holds_nothing_that_joins_answers_to_raters(make_r
     tokens = invitations(sent)
     _answer_all(survey_client, sent, random.Random(9))
     survey_client.post(f"/api/v1/rounds/{rid}/close", headers=admin)
-    aggregation.run_inline(survey.db, rid, utcnow())
+    inline.run(survey.unit_of_work, rid)
     dump = _dump(survey)
     text = repr(dump)
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 from services.survey.models import Ballot, Round
-from services.survey.rounds import actions as rounds
+from services.survey.rounds import actions
+from services.survey.rounds.reminders import remind_due
 from shared.db import utcnow
 
 from .conftest import fill, invitations
@@ -86,9 +87,10 @@ def test_progress_counts_issued_and_used_per_org(make_round, survey_client, admi
 
 def test_scheduler_closes_due_rounds_and_queues_aggregation(make_round, survey, sent):
     rid = make_round(hours=1)["id"]
-    with survey.db.session() as s:
-        assert rounds.close_due(s, utcnow()) == []
-        assert rounds.close_due(s, utcnow() + timedelta(hours=2)) == [rid]
+    with survey.unit_of_work() as ctx:
+        assert actions.close_due(ctx) == []
+    with survey.unit_of_work(clock=lambda: utcnow() + timedelta(hours=2)) as ctx:
+        assert actions.close_due(ctx) == [rid]
     with survey.db.session() as s:
         assert s.get(Round, rid).state == "closed"
     assert {"round_id": rid, "rerun": False} in sent.of("survey.aggregate_round")
@@ -100,18 +102,18 @@ def test_reminder_goes_once_a_day_before_closing_with_a_fresh_working_link(make_
     used = first[101]
     ballot = survey_client.get(f"/api/v1/ballots/{used}").get_json()
     assert survey_client.post(f"/api/v1/ballots/{used}", json={"answers": fill(ballot)}).status_code == 201
-    with survey.db.session() as s:
-        assert rounds.remind_due(s, utcnow()) == {}
-    with survey.db.session() as s:
-        assert rounds.remind_due(s, utcnow() + timedelta(hours=25)) == {rid: 19}
-    with survey.db.session() as s:
-        assert rounds.remind_due(s, utcnow() + timedelta(hours=26)) == {}
+    with survey.unit_of_work() as ctx:
+        assert remind_due(ctx) == {}
+    with survey.unit_of_work(clock=lambda: utcnow() + timedelta(hours=25)) as ctx:
+        assert remind_due(ctx) == {rid: 19}
+    with survey.unit_of_work(clock=lambda: utcnow() + timedelta(hours=26)) as ctx:
+        assert remind_due(ctx) == {}
     reminders = invitations(sent, "survey_reminder")
     assert set(reminders) == set(first) - {101}
     assert reminders[111] != first[111]
     assert survey_client.get(f"/api/v1/ballots/{reminders[111]}").status_code == 200
     assert survey_client.get(f"/api/v1/ballots/{first[111]}").status_code == 200
-    with survey.db.session() as s:
-        rounds.close(s, s.get(Round, rid), utcnow())
+    with survey.unit_of_work() as ctx:
+        actions.close(ctx, ctx.session.get(Round, rid))
     with survey.db.session() as s:
         assert s.query(Ballot).filter(Ballot.reminder_hash.is_not(None)).count() == 0

@@ -8,7 +8,6 @@ from datetime import datetime, time, timedelta
 
 from sqlalchemy import select
 
-from services.survey.app import LOCAL
 from services.survey.models import PledgeCopy, Round
 from shared.db import utcnow
 from shared.messages import PledgeRecord, PledgesChanged
@@ -46,9 +45,9 @@ def test_the_nightly_run_closes_due_rounds_and_aggregates_them(make_round, surve
     assert survey.daily(today + timedelta(days=4))["aggregated"] == []
 
 
-def test_the_reminder_is_part_of_the_nightly_run(make_round, survey, sent):
-    local_today = utcnow().astimezone(LOCAL).date()
-    end_of_day = datetime.combine(local_today + timedelta(days=1), time(0), tzinfo=LOCAL)
+def test_the_reminder_is_part_of_the_nightly_run(make_round, survey, settings, sent):
+    local_today = utcnow().astimezone(settings.zone).date()
+    end_of_day = datetime.combine(local_today + timedelta(days=1), time(0), tzinfo=settings.zone)
     rid = make_round(hours=math.ceil((end_of_day - utcnow()).total_seconds() / 3600) + 12)["id"]
     report = survey.daily(local_today)  # closes in 12 h after the end of the day: reminded, not closed
     assert report["reminded"] == {rid: len(invitations(sent))} and report["closed"] == []

@@ -1,4 +1,4 @@
-"""Server-rendered pages: the ballot for a phone (``/b/<token>``, no JavaScript) and the results page.
+"""The ballot for a phone: ``/b/<token>``, server-rendered, no JavaScript.
 
 The ballot shows one target per screen.  Answers given on earlier screens travel in hidden fields of
 the form — nothing is kept on the server until the final submission, which is the same use case as
@@ -7,22 +7,20 @@ the form — nothing is kept on the server until the final submission, which is 
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, request
+from flask import Blueprint, Response, current_app, request
 from jinja2 import ChoiceLoader, Environment, PackageLoader, select_autoescape
 
-from services.survey.app import service
-from services.survey.ballots import reading as ballots
-from services.survey.results import reading as results
+from services.survey.ballots import reading, submission
+from services.survey.rounds.domain.invitations import local_time
 from services.survey.rounds.domain.rules import dimension_labels
-from services.survey.rounds.issuing import local_time
-from shared.auth import require
 from shared.errors import ApiError, Conflict, NotFound, ValidationFailed
+from shared.web.blueprint import current_service
 
+# this context's pages, then the service's page shell (base.html)
 templates = Environment(loader=ChoiceLoader([PackageLoader("services.survey.ballots", "templates"),
-                                          PackageLoader("services.survey.results", "templates"),
-                                          PackageLoader("services.survey", "templates")]),
+                                             PackageLoader("services.survey", "templates")]),
                         autoescape=select_autoescape())
-pages = Blueprint("survey_pages", __name__)
+blp = Blueprint("ballot_pages", __name__)
 
 MESSAGES = {
     "thanks": ("感谢参与", "您的评价已提交。答卷不与您的身份关联，任何人都无法查看您的作答。", 200),
@@ -63,27 +61,28 @@ def _screen(token: str, ballot: dict, step: int, answers: dict, error: str | Non
     labels = {d["key"]: d["label"] for d in dimension_labels()}
     scale = [(int(v), text) for v, text in ballot["scale"]["labels"].items()]
     carried = [(f"a-{i}-{d}", v) for (i, d), v in sorted(answers.items()) if i != step]
+    closes = local_time(ballot["closes_at"], current_app.config["XIANFENG_SETTINGS"].zone)
     return render("ballot.html", 422 if error else 200, ballot=ballot, step=step, target=ballot["targets"][step],
                   answers=answers, carried=carried, labels=labels, scale=scale, error=error,
-                  closes=local_time(ballot["closes_at"]), action=f"/b/{token}", title=ballot["title"])
+                  closes=closes, action=f"/b/{token}", title=ballot["title"])
 
 
 def _ballot(token: str) -> dict | Response:
     """The ballot, or the page that says why it cannot be answered (unknown, used, closed)."""
     try:
-        with service.db.reading() as session:
-            return ballots.read(session, token)
+        with current_service().unit_of_work(read_only=True) as ctx:
+            return reading.read(ctx.session, token)
     except ApiError as error:
         return failure(error)
 
 
-@pages.get("/b/<token>")
+@blp.get("/b/<token>")
 def ballot_page(token: str):
     ballot = _ballot(token)
     return ballot if isinstance(ballot, Response) else _screen(token, ballot, 0, {})
 
 
-@pages.post("/b/<token>")
+@blp.post("/b/<token>")
 def ballot_form(token: str):
     ballot = _ballot(token)
     if isinstance(ballot, Response):
@@ -110,21 +109,10 @@ def _submit(token: str, ballot: dict, answers: dict) -> Response:
     if not payload:
         return _screen(token, ballot, len(targets) - 1, answers, error="请至少评价一项后再提交。")
     try:
-        with service.db.session() as session:
-            ballots.submit(session, token, payload)
+        with current_service().unit_of_work() as ctx:
+            submission.submit(ctx.session, token, payload)
     except ValidationFailed:
         return _screen(token, ballot, len(targets) - 1, answers, error="提交的内容有误，请检查后重试。")
     except ApiError as error:
         return failure(error)
     return message("thanks")
-
-
-@pages.get("/results/<int:round_id>")
-def results_page(round_id: int):
-    """The results of a round with one chart per org (caller's scope; Bearer token)."""
-    principal = require("admin", "org_admin", "system")
-    with service.db.session() as session:
-        round_, items = results.all_results(session, principal, round_id, {})
-        scope = results.readable_round(session, principal, round_id)[1]
-        org_charts = results.org_charts(session, round_.id, items, scope)
-    return render("results.html", round=round_, items=items, charts=org_charts, title=round_.title)

@@ -1,24 +1,18 @@
-"""Use cases of a ballot: read it by token, submit it once.
+"""A ballot by its token: the ballot and its round, and its targets, read by one prebuilt query.
 
-A submission stores its answers with no link to the ballot or the person and marks the ballot used
-in the same transaction.  ``UPDATE … WHERE used = false`` decides who wins a race: on PostgreSQL the
-row lock makes a concurrent second submission see ``used`` and update nothing; on SQLite the
-transaction starts with ``BEGIN IMMEDIATE`` and submissions are serial.
+Either token of a ballot opens it: the invitation's or the reminder's (both stored as SHA-256 only).
 """
 
 from __future__ import annotations
 
-import uuid
-
-from sqlalchemy import Row, bindparam, or_, select, update
+from sqlalchemy import Row, bindparam, or_, select
 from sqlalchemy.orm import Session
 
-from services.survey.ballots.domain.answers import Offered, check_answers
-from services.survey.ballots.models import Answer
 from services.survey.rounds.domain.rules import DIMENSIONS, dimension_keys, dimension_labels, scale
-from services.survey.rounds.issuing import token_hash
+from services.survey.rounds.domain.tokens import token_hash
 from services.survey.rounds.models import Ballot, BallotTarget, Round, RoundTarget
-from shared.errors import Conflict, NotFound, ValidationFailed
+from shared.db import dialect_of
+from shared.errors import Conflict, NotFound
 
 MAX_TOKEN = 128
 
@@ -37,12 +31,10 @@ def _ballot_query():
             .where(or_(BALLOTS.c.token_hash == digest, BALLOTS.c.reminder_hash == digest)).order_by(t.id))
 
 
-# the hot path's statements, built once (building them per request cost as much as running them)
+# the hot path's statements, built once (building them per request cost as much as running them); the
+# submission's variant holds the round row on PostgreSQL (``shared.db.for_update`` would rebuild it)
 BALLOT_QUERY = _ballot_query()
 BALLOT_QUERY_SHARE_ROUND = BALLOT_QUERY.with_for_update(read=True, of=ROUNDS)
-CLAIM = (update(BALLOTS).where(BALLOTS.c.id == bindparam("ballot_id"), BALLOTS.c.used.is_(False))
-         .values(used=True))
-STORE_ANSWERS = Answer.__table__.insert()
 
 
 def usable(session: Session, token: str, *, share_lock: bool = False) -> tuple[Row, list[Row]]:
@@ -54,7 +46,7 @@ def usable(session: Session, token: str, *, share_lock: bool = False) -> tuple[R
     """
     if not token or len(token) > MAX_TOKEN:
         raise NotFound()
-    lock = share_lock and session.get_bind().dialect.name == "postgresql"
+    lock = share_lock and dialect_of(session) == "postgresql"
     stmt = BALLOT_QUERY_SHARE_ROUND if lock else BALLOT_QUERY
     rows = session.execute(stmt, {"digest": token_hash(token)}).all()
     if not rows:
@@ -68,6 +60,7 @@ def usable(session: Session, token: str, *, share_lock: bool = False) -> tuple[R
 
 
 def read(session: Session, token: str) -> dict:
+    """What the rater sees: the round's title and closing time, the targets, their dimensions, the scale."""
     found, targets = usable(session, token)
     kinds = {t.target_type for t in targets}
     return {
@@ -78,20 +71,3 @@ def read(session: Session, token: str) -> dict:
         "dimensions": [d for d in dimension_labels() if any(d["key"] in dict(DIMENSIONS[k]) for k in kinds)],
         "scale": scale(found.settings),
     }
-
-
-def submit(session: Session, token: str, answers: list[dict]) -> dict:
-    found, targets = usable(session, token, share_lock=True)
-    offered = {(t.target_type, t.target_id): Offered(t.id, t.part) for t in targets}
-    settings = found.settings
-    rows, errors = check_answers(answers, offered, settings["scale_max"], settings["allow_partial"])
-    if errors:
-        raise ValidationFailed(errors=errors)
-    claimed = session.execute(CLAIM, {"ballot_id": found.ballot_id})
-    if claimed.rowcount != 1:
-        raise Conflict("ballot_used")
-    session.execute(STORE_ANSWERS, [
-        {"id": uuid.uuid4().hex, "round_id": found.round_id, "target_ref": r.ref, "dimension": r.dimension,
-         "part": r.part, "score": r.score} for r in rows
-    ])
-    return {"round_id": found.round_id, "answers": len(rows)}

@@ -4,6 +4,13 @@ from __future__ import annotations
 
 from html import escape
 
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from services.survey.directory.models import directory
+from services.survey.rounds.models import Ballot, RoundTarget
+from services.survey.rounds.reading import used_count
+
 BINS = [(0, 60, "<60"), (60, 75, "60–75"), (75, 90, "75–90"), (90, 101, "≥90")]
 WIDTH, HEIGHT, BAR_AREA = 360, 200, 110
 
@@ -30,3 +37,22 @@ def org_chart(title: str, scores: list[float], issued: int, used: int) -> str:
                  f'<rect class="rate" x="20" y="170" width="{round(300 * rate)}" height="14" fill="#2980b9"/>'
                  f'<text x="8" y="196" font-size="11">参评率 {used}/{issued}（{rate:.0%}）</text></svg>')
     return "".join(parts)
+
+
+def org_charts(session: Session, round_id: int, items: list[dict], scope: str | None) -> list[dict]:
+    """Per org that ranks targets: its published scores and the response rate of its subtree."""
+    o = directory.orgs
+    orgs = session.execute(select(RoundTarget.org_id, RoundTarget.org_path, o.c.name).distinct()
+                           .join(o, o.c.id == RoundTarget.org_id, isouter=True)
+                           .where(RoundTarget.round_id == round_id).order_by(RoundTarget.org_path)).all()
+    by_path = session.execute(select(Ballot.org_path, func.count(), used_count())
+                              .where(Ballot.round_id == round_id).group_by(Ballot.org_path)).all()
+    out = []
+    for org_id, path, name in orgs:
+        if scope is not None and not path.startswith(scope):
+            continue
+        scores = [i["score"] for i in items if i["org_id"] == org_id and i["score"] is not None]
+        issued = sum(n for p, n, _ in by_path if p.startswith(path))
+        used = sum(int(u or 0) for p, _, u in by_path if p.startswith(path))
+        out.append({"org_id": org_id, "svg": org_chart(name or str(org_id), scores, issued, used)})
+    return out

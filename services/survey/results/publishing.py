@@ -6,11 +6,11 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from services.survey.app import service
-from services.survey.directory.models import directory
+from services.survey.directory.lookups import holders_of
 from services.survey.results.models import Result
 from services.survey.rounds.domain.rules import SECRETARY_ROLES
 from services.survey.rounds.models import Round, RoundTarget
+from shared.context import Context
 from shared.messages import PledgeScore, PledgeScoresReady, Recipients, SendNotification
 
 
@@ -24,20 +24,13 @@ def pledge_scores(session: Session, round_: Round) -> list[PledgeScore]:
                         n=n, suppressed=hidden) for pid, score, grade, n, hidden in rows]
 
 
-def secretaries(session: Session, root_path: str) -> list[int]:
-    p = directory.people
-    rows = session.execute(select(p.c.id, p.c.roles).where(p.c.org_path.startswith(root_path),
-                                                           p.c.active.is_(True))).all()
-    return sorted(pid for pid, roles in rows if set(roles or ()) & SECRETARY_ROLES)
-
-
-def publish_results(session: Session, round_: Round) -> None:
+def publish_results(ctx: Context, round_: Round) -> None:
     if round_.kind == "pledge_evaluation":
-        service.publish(session, PledgeScoresReady(round_id=round_.id, scores=pledge_scores(session, round_)))
-    people = secretaries(session, round_.root_path)
+        ctx.publish(PledgeScoresReady(round_id=round_.id, scores=pledge_scores(ctx.session, round_)))
+    people = holders_of(ctx.session, round_.root_path, SECRETARY_ROLES)
     if people:
-        url = service.runtime.settings.service("survey").url
-        service.publish(session, SendNotification(
+        url = ctx.settings.service("survey").url
+        ctx.publish(SendNotification(
             key=f"survey:round:{round_.id}:results", category="results", subject=f"测评结果已生成：{round_.title}",
             body="本轮测评已完成统计，可查看本组织及下级的结果。", link=f"{url}/results/{round_.id}",
             recipients=Recipients(person_ids=people), source="survey",

@@ -1,24 +1,19 @@
-"""Reading results: the list (with roll-up filters), org summaries and the spreadsheet."""
+"""Reading results: the list (with roll-up filters) and the org summaries, in the caller's scope."""
 
 from __future__ import annotations
 
-import io
-
-from openpyxl import Workbook
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from services.survey.directory.models import directory
-from services.survey.results import charts
+from services.survey.directory.lookups import org_path
 from services.survey.results.models import OrgSummary, Result
-from services.survey.rounds.access import org_path, view_scope
-from services.survey.rounds.actions import get_round, used_count
-from services.survey.rounds.domain.rules import DIMENSIONS, TARGET_TYPE_LABELS, TARGET_TYPES
-from services.survey.rounds.models import Ballot, Round, RoundTarget
-from shared.auth import Principal
+from services.survey.rounds.access import view_scope
+from services.survey.rounds.models import Round, RoundTarget
+from services.survey.rounds.reading import get_round
 from shared.errors import Conflict, NotFound, ValidationFailed, field_errors
 from shared.i18n import bilingual
 from shared.pagination import page_of
+from shared.principal import Principal
 
 
 def readable_round(session: Session, principal: Principal, round_id: int) -> tuple[Round, str | None]:
@@ -89,45 +84,3 @@ def summaries(session: Session, principal: Principal, round_id: int, org_id: int
     return [{"org_id": s.org_id, "target_type": s.target_type, "targets": s.targets, "ratings": s.ratings,
              "score": None if s.score is None else round(s.score, 1), "suppressed": s.suppressed}
             for s in session.scalars(stmt)]
-
-
-def workbook(items: list[dict]) -> bytes:
-    """One sheet per target type: name, org, n, each dimension, score, grade, ranks."""
-    book = Workbook()
-    book.remove(book.active)
-    for target_type in TARGET_TYPES:
-        rows = [i for i in items if i["target_type"] == target_type]
-        if not rows:
-            continue
-        sheet = book.create_sheet(TARGET_TYPE_LABELS[target_type])
-        dims = DIMENSIONS[target_type]
-        sheet.append(["对象编号", "名称", "所属组织", "评价人数", *[label for _, label in dims], "得分", "等级",
-                      "组织内排名", "全轮排名", "不公布"])
-        for r in rows:
-            means = [None if r["suppressed"] else round(r["dimensions"].get(k, 0), 2) for k, _ in dims]
-            sheet.append([r["target_id"], r["name"], r["org_id"], r["n"], *means, r["score"], r["grade"],
-                          r["rank"], r["rank_in_round"], "是" if r["suppressed"] else ""])
-    if not book.sheetnames:
-        book.create_sheet("结果")
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
-
-
-def org_charts(session: Session, round_id: int, items: list[dict], scope: str | None) -> list[dict]:
-    """Per org that ranks targets: its published scores and the response rate of its subtree."""
-    o = directory.orgs
-    orgs = session.execute(select(RoundTarget.org_id, RoundTarget.org_path, o.c.name).distinct()
-                           .join(o, o.c.id == RoundTarget.org_id, isouter=True)
-                           .where(RoundTarget.round_id == round_id).order_by(RoundTarget.org_path)).all()
-    by_path = session.execute(select(Ballot.org_path, func.count(), used_count())
-                              .where(Ballot.round_id == round_id).group_by(Ballot.org_path)).all()
-    out = []
-    for org_id, path, name in orgs:
-        if scope is not None and not path.startswith(scope):
-            continue
-        scores = [i["score"] for i in items if i["org_id"] == org_id and i["score"] is not None]
-        issued = sum(n for p, n, _ in by_path if p.startswith(path))
-        used = sum(int(u or 0) for p, _, u in by_path if p.startswith(path))
-        out.append({"org_id": org_id, "svg": charts.org_chart(name or str(org_id), scores, issued, used)})
-    return out

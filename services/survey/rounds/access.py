@@ -2,22 +2,16 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from services.survey.directory.models import directory
+from services.survey.directory.lookups import org_path
 from services.survey.rounds.models import Round
-from shared.auth import Principal
 from shared.directory import path_ids
 from shared.errors import Forbidden
+from shared.principal import Principal
 
 
-def org_path(session: Session, org_id: int) -> str | None:
-    t = directory.orgs
-    return session.execute(select(t.c.path).where(t.c.id == org_id)).scalar()
-
-
-def require_round_admin(session: Session, principal: Principal, round_: Round) -> None:
+def require_round_admin(principal: Principal, round_: Round) -> None:
     """Open, close, re-aggregate: the group admin, or an org admin over the round's root org."""
     if not principal.administers(path_ids(round_.root_path)):
         raise Forbidden("org_forbidden")

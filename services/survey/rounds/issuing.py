@@ -1,45 +1,24 @@
 """Opening a round: fix its targets, issue one ballot per rater, invite every holder through notify.
 
-Tokens are random (192 bits) and exist only in the invitation written to the outbox (relayed to
-notify, then blanked by the relay); the ballot keeps their SHA-256.  Ballots and invitations are
-written in one transaction: no ballot without its invitation, no invitation without its ballot.
+Tokens exist only in the invitation written to the outbox (relayed to notify, then blanked by the
+relay); the ballot keeps their SHA-256.  Ballots and invitations are written in one transaction: no
+ballot without its invitation, no invitation without its ballot.
 """
 
 from __future__ import annotations
 
-import hashlib
-import secrets
-from collections.abc import Iterator
-from datetime import datetime
-from zoneinfo import ZoneInfo
-
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from services.survey.app import service
+from services.survey.directory.lookups import org_paths
 from services.survey.directory.models import PledgeCopy, directory
 from services.survey.rounds.domain import eligibility
 from services.survey.rounds.domain.eligibility import OrgNode, PersonNode, Plan, PledgeNode
+from services.survey.rounds.domain.invitations import INVITE
+from services.survey.rounds.domain.tokens import new_token, token_hash
+from services.survey.rounds.invitations import invite
 from services.survey.rounds.models import Ballot, BallotTarget, Round, RoundTarget
-from shared.messages import PersonalItem, SendNotification
-
-LOCAL = ZoneInfo("Asia/Shanghai")
-
-
-def new_token() -> str:
-    return secrets.token_urlsafe(24)
-
-
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-def ballot_link(token: str) -> str:
-    return f"{service.runtime.settings.service('survey').url}/b/{token}"
-
-
-def local_time(at: datetime) -> str:
-    return at.astimezone(LOCAL).strftime("%Y-%m-%d %H:%M")
+from shared.context import Context
 
 
 def load_scope(session: Session, root_path: str) -> tuple[list[OrgNode], list[PersonNode]]:
@@ -60,11 +39,6 @@ def plan_round(session: Session, round_: Round, orgs: list[OrgNode], people: lis
     return eligibility.pledge_evaluation(orgs, people, pledges)
 
 
-def _org_paths(session: Session) -> dict[int, str]:
-    o = directory.orgs
-    return dict(session.execute(select(o.c.id, o.c.path)).all())
-
-
 def _insert_targets(session: Session, round_: Round, plan: Plan, paths: dict[int, str]) -> dict[tuple, int]:
     """Targets ordered by org path, so an id range is a run of orgs (aggregation chunks by range)."""
     ordered = sorted(plan.targets, key=lambda t: (paths.get(t.org_id, ""), t.target_type, t.target_id))
@@ -76,11 +50,12 @@ def _insert_targets(session: Session, round_: Round, plan: Plan, paths: dict[int
     return {(t.target_type, t.target_id): i for t, i in zip(ordered, ids, strict=True)}
 
 
-def issue(session: Session, round_: Round) -> int:
+def issue(ctx: Context, round_: Round) -> int:
     """Issue the ballots of a round being opened and write its invitations; returns how many."""
+    session = ctx.session
     orgs, scope_people = load_scope(session, round_.root_path)
     plan = plan_round(session, round_, orgs, scope_people)
-    paths = _org_paths(session)
+    paths = org_paths(session)
     refs = _insert_targets(session, round_, plan, paths)
     people = {p.id: p for p in scope_people}
     raters = sorted(plan.ballots)
@@ -95,29 +70,5 @@ def issue(session: Session, round_: Round) -> int:
              for pid, bid in zip(raters, ballot_ids, strict=True) for key, part in plan.ballots[pid]]
     for start in range(0, len(links), 5000):
         session.execute(insert(BallotTarget), links[start:start + 5000])
-    invite(session, round_, list(zip(raters, tokens, strict=True)), "survey_invite", "invite")
+    invite(ctx, round_, list(zip(raters, tokens, strict=True)), INVITE, "invite")
     return len(rows)
-
-
-def _chunks(items: list, size: int) -> Iterator[tuple[int, list]]:
-    for number, start in enumerate(range(0, len(items), size)):
-        yield number, items[start:start + size]
-
-
-def invite(session: Session, round_: Round, holders: list[tuple[int, str]], category: str, tag: str) -> int:
-    """One ``SendNotification`` per chunk of holders, each with their own ballot link."""
-    if category == "survey_invite":
-        subject = f"请参加测评：{round_.title}"
-        body = f"请于 {local_time(round_.closes_at)} 前完成。链接仅限本人使用一次；答卷不与任何人关联。"
-    else:
-        subject = f"测评即将截止：{round_.title}"
-        body = f"您的选票尚未使用，测评将于 {local_time(round_.closes_at)} 截止。链接仅限本人使用一次。"
-    count = 0
-    for number, chunk in _chunks(holders, round_.settings["invite_chunk"]):
-        items = [PersonalItem(person_id=pid, link=ballot_link(tok)) for pid, tok in chunk]
-        service.publish(session, SendNotification(
-            key=f"survey:round:{round_.id}:{tag}:{number}", category=category, subject=subject, body=body,
-            items=items, source="survey",
-        ))
-        count += 1
-    return count

@@ -1,1 +1,1 @@
-"""Survey rules as plain functions on plain data: no Flask, no SQLAlchemy (tests call them directly)."""
+"""Rules of rounds as plain functions on plain data: no Flask, SQLAlchemy or Celery (tests call them directly)."""
