@@ -16,8 +16,8 @@ from shared.directory import apply
 from shared.messages import DirectoryChanged
 from shared.testing.processes import wait_for
 
-from .conftest import ORGS, PEOPLE
-from .test_aggregation import GROUPS, _results, expected_three_way
+from .expected import GROUPS, expected_three_way
+from .support import ORGS, PEOPLE, results
 
 pytestmark = pytest.mark.e2e
 
@@ -71,7 +71,7 @@ def test_three_way_round_with_real_workers(live, workers, auth_headers):
             return s.get(Round, rid).state == "results_ready"
 
     wait_for(ready, 90, interval=0.5, what="results_ready")
-    got = _results(client, rid, admin)
+    got = results(client, rid, admin)
     want = expected_three_way(given, GROUPS)
     assert {k: (g["suppressed"], g["score"], g["rank"]) for k, g in got.items()} == {
         k: (w["suppressed"], None if w["suppressed"] else round(float(w["score"]), 1), w.get("rank"))

@@ -1,4 +1,4 @@
-"""Consumers and scheduled jobs called as the worker would: pledge events, the nightly run."""
+"""The service object's hooks, called as the CLI and Prometheus would: the nightly run and the gauges."""
 
 from __future__ import annotations
 
@@ -6,35 +6,15 @@ import math
 import random
 from datetime import datetime, time, timedelta
 
-from sqlalchemy import select
-
-from services.survey.models import PledgeCopy, Round
+from services.survey.models import Round
 from shared.db import utcnow
-from shared.messages import PledgeRecord, PledgesChanged
 
-from .conftest import invitations
-from .test_aggregation import _answer_all
-
-
-def test_pledges_changed_keeps_the_newest_version_and_snapshots_deactivate(survey):
-    from services.survey.tasks import pledges_changed
-
-    v2 = PledgesChanged(pledges=[PledgeRecord(1, "降本 v2", "org", 3, 3, "published", 2)]).to_payload()
-    v1 = PledgesChanged(pledges=[PledgeRecord(1, "降本 v1", "org", 3, 3, "submitted", 1)]).to_payload()
-    pledges_changed(message=v2)
-    pledges_changed(message=v2)  # delivered twice
-    pledges_changed(message=v1)  # late and older: ignored
-    pledges_changed(message=PledgesChanged(pledges=[PledgeRecord(2, "新", "person", 7, 3, "published", 1)],
-                                           snapshot=True).to_payload())
-    with survey.db.session() as s:
-        rows = {p.id: p for p in s.scalars(select(PledgeCopy))}
-    assert (rows[1].title, rows[1].state, rows[1].active) == ("降本 v2", "published", False)
-    assert rows[2].active
+from .support import answer_all, invitations
 
 
 def test_the_nightly_run_closes_due_rounds_and_aggregates_them(make_round, survey, survey_client, sent):
     rid = make_round(hours=30)["id"]
-    _answer_all(survey_client, sent, random.Random(4))
+    answer_all(survey_client, sent, random.Random(4))
     today = utcnow().date()
     report = survey.daily(today - timedelta(days=1))
     assert report["closed"] == [] and report["aggregated"] == []

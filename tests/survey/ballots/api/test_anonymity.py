@@ -11,8 +11,7 @@ from services.survey.aggregation import inline
 from services.survey.models import Answer, Ballot
 from services.survey.rounds.domain.tokens import token_hash
 
-from .conftest import invitations
-from .test_aggregation import _answer_all
+from ...support import answer_all, invitations
 
 
 def _dump(survey) -> dict[str, list[dict]]:
@@ -24,7 +23,7 @@ def test_a_dump_of_every_table_holds_nothing_that_joins_answers_to_raters(make_r
                                                                           admin):
     rid = make_round()["id"]
     tokens = invitations(sent)
-    _answer_all(survey_client, sent, random.Random(9))
+    answer_all(survey_client, sent, random.Random(9))
     survey_client.post(f"/api/v1/rounds/{rid}/close", headers=admin)
     inline.run(survey.unit_of_work, rid)
     dump = _dump(survey)

@@ -7,7 +7,7 @@ import pytest
 from services.survey.models import Answer
 from shared.testing.serving import launch_chromium, serving
 
-from .conftest import invitations
+from ...support import invitations
 
 pytestmark = pytest.mark.browser
 

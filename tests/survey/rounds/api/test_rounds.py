@@ -9,7 +9,7 @@ from services.survey.rounds import actions
 from services.survey.rounds.reminders import remind_due
 from shared.db import utcnow
 
-from .conftest import fill, invitations
+from ...support import fill, invitations
 
 
 def test_three_way_round_opens_with_one_ballot_per_rater_and_invites_them(make_round, sent, survey):
