@@ -85,9 +85,9 @@ def _directory(branches: int, members: int, employees: int):
 
 def _open_round(ctx: Context, url: str, employees: int) -> tuple[dict[str, str], list[str]]:
     """A three-way round whose employees each hold a ballot of 5 members; returns the env and the tokens."""
-    from services.survey import rounds
-    from services.survey.extensions import service
+    from services.survey import service
     from services.survey.models import directory
+    from services.survey.rounds import actions
     from shared.auth import Principal
     from shared.directory import apply
     from shared.settings import load
@@ -102,11 +102,11 @@ def _open_round(ctx: Context, url: str, employees: int) -> tuple[dict[str, str],
     with service.db.session() as s:
         apply(s, directory, _directory(max(1, employees // per_branch), 5, per_branch))
     admin = Principal(sub=None, roles=frozenset({"admin"}))
-    with service.db.session() as s:
-        created = rounds.create_round(s, admin, {"kind": "three_way", "title": "bench", "root_org_id": 1,
-                                                 "closes_at": utcnow() + timedelta(days=2)}, utcnow())
-    with service.db.session() as s:
-        rounds.open_round(s, admin, created["id"], utcnow())
+    with service.unit_of_work() as uow:
+        created = actions.create_round(uow, admin, {"kind": "three_way", "title": "bench", "root_org_id": 1,
+                                                    "closes_at": utcnow() + timedelta(days=2)})
+    with service.unit_of_work() as uow:
+        actions.open_round(uow, admin, created["id"])
     tokens = [item["link"].rsplit("/b/", 1)[1] for p in sent.of("notify.send") for item in p["items"]]
     service.runtime.db.dispose()
     employees_tokens = tokens  # secretaries/members hold branch ballots; the load only uses 5-member ballots
@@ -238,7 +238,7 @@ def bench_submission(ctx: Context) -> list[Figure]:
 
 def _answers_round(url: str, ctx: Context, answers: int) -> int:
     """A closed three-way round: person targets of 4 dimensions × 100 raters each, written directly."""
-    from services.survey.extensions import service
+    from services.survey import service
     from services.survey.models import Answer, Round, RoundTarget
     from shared.settings import load
 
@@ -247,7 +247,7 @@ def _answers_round(url: str, ctx: Context, answers: int) -> int:
     service.start(settings, sender=RecordingSender())
     raters, dims = 100, ("awareness", "skill", "performance", "solidarity")
     targets = max(1, answers // (raters * len(dims)))
-    from services.survey.domain.rules import round_settings
+    from services.survey.rounds.domain.rules import round_settings
 
     with service.db.session() as s:
         round_ = Round(kind="three_way", title="bench", root_org_id=1, root_path="/1/", closes_at=utcnow(),
@@ -280,8 +280,8 @@ def _answers_round(url: str, ctx: Context, answers: int) -> int:
 
 
 def bench_aggregation(ctx: Context) -> list[Figure]:
-    from services.survey import aggregation
-    from services.survey.extensions import service
+    from services.survey import service
+    from services.survey.aggregation import inline
 
     answers = ctx.size(1_000_000, 10_000)
     url, drop = _database(ctx, "aggregate")
@@ -292,7 +292,7 @@ def bench_aggregation(ctx: Context) -> list[Figure]:
         with service.db.engine.connect() as conn, stopwatch() as bare_wall:
             groups = len(conn.execute(bare, {"r": round_id}).all())
         with stopwatch() as wall:
-            aggregation.run_inline(service.db, round_id, utcnow())
+            inline.run(service.unit_of_work, round_id)
         with service.db.engine.connect() as conn, stopwatch() as bare_again:
             conn.execute(bare, {"r": round_id}).all()
         service.runtime.db.dispose()

@@ -2,7 +2,7 @@
 
 from flask import Flask
 
-from services.survey.extensions import service
+from services.survey.app import service
 from shared.settings import Settings
 
 

@@ -11,11 +11,12 @@ from datetime import timedelta
 from celery import chord
 from sqlalchemy.exc import OperationalError
 
-from services.survey import aggregation, pledges, rounds
-from services.survey.extensions import service
-from services.survey.messages import AggregateRound
-from services.survey.models import directory
-from shared.db import utcnow
+from services.survey.aggregation import rerun, steps
+from services.survey.app import service
+from services.survey.directory import pledges
+from services.survey.directory.models import directory
+from services.survey.rounds import actions, reminders
+from services.survey.rounds.domain.messages import AggregateRound
 from shared.directory import register_consumer
 from shared.messages import PledgesChanged
 
@@ -26,19 +27,18 @@ celery = service.celery
 @celery.task(name="survey.pledges_changed", ignore_result=True)
 def pledges_changed(message: dict) -> dict[str, int]:
     event = PledgesChanged.from_payload(message)
-    with service.db.session() as session:
-        return pledges.apply(session, event)
+    with service.unit_of_work() as ctx:
+        return pledges.apply(ctx.session, event)
 
 
 @celery.task(name="survey.aggregate_round", ignore_result=True)
 def aggregate_round(message: dict) -> int:
     """Start the chord; a round whose results are ready is left alone unless ``rerun`` asks again."""
     event = AggregateRound.from_payload(message)
-    with service.db.session() as session:
-        round_ = rounds.get_round(session, event.round_id)
-        if round_.state == "results_ready" and not event.rerun:
+    with service.unit_of_work() as ctx:
+        ranges = steps.start(ctx, event.round_id, event.rerun)
+        if ranges is None:
             return 0
-        ranges = aggregation.start(session, event.round_id, utcnow())
     header = [aggregate_chunk.si(event.round_id, low, high) for low, high in ranges]
     if header:
         chord(header)(finish_round.si(event.round_id).on_error(aggregation_failed.s(event.round_id)))
@@ -51,37 +51,37 @@ def aggregate_round(message: dict) -> int:
              retry_jitter=False)
 def aggregate_chunk(round_id: int, low: int, high: int) -> int:
     """One range of targets; a lost database connection is retried (2, 4, 8 s), then the chord fails."""
-    with service.db.session() as session:
-        return aggregation.compute_chunk(session, round_id, low, high)
+    with service.unit_of_work() as ctx:
+        return steps.compute_chunk(ctx.session, round_id, low, high)
 
 
 @celery.task(name="survey.finish_round")
 def finish_round(round_id: int) -> bool:
-    with service.db.session() as session:
-        return aggregation.finish(session, round_id, utcnow())
+    with service.unit_of_work() as ctx:
+        return steps.finish(ctx, round_id)
 
 
 @celery.task(name="survey.aggregation_failed", ignore_result=True)
 def aggregation_failed(request, exc, traceback, round_id: int) -> bool:
     """Errback of the chord: a chunk (or the callback) failed for good."""
-    with service.db.session() as session:
-        return aggregation.fail(session, round_id, f"{type(exc).__name__}: {exc}")
+    with service.unit_of_work() as ctx:
+        return steps.fail(ctx.session, round_id, f"{type(exc).__name__}: {exc}")
 
 
 @celery.task(name="survey.close_due", ignore_result=True)
 def close_due() -> list[int]:
-    with service.db.session() as session:
-        return rounds.close_due(session, utcnow())
+    with service.unit_of_work() as ctx:
+        return actions.close_due(ctx)
 
 
 @celery.task(name="survey.remind_due", ignore_result=True)
 def remind_due() -> dict[int, int]:
-    with service.db.session() as session:
-        return rounds.remind_due(session, utcnow())
+    with service.unit_of_work() as ctx:
+        return reminders.remind_due(ctx)
 
 
 @celery.task(name="survey.requeue_stale", ignore_result=True)
 def requeue_stale() -> list[int]:
     """Closed rounds whose aggregation never finished (lost message, crashed worker): ask again."""
-    with service.db.session() as session:
-        return rounds.requeue_stale(session, utcnow(), timedelta(hours=1))
+    with service.unit_of_work() as ctx:
+        return rerun.requeue_stale(ctx, timedelta(hours=1))

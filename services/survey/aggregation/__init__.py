@@ -1,0 +1,1 @@
+"""Aggregation: from anonymous answers to scores, ranks and suppression, as a Celery chord; re-runs."""

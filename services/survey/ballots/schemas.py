@@ -1,0 +1,59 @@
+"""marshmallow schemas of ballots: what a ballot shows and what a submission must be."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+from marshmallow import validate as v
+
+from services.survey.rounds.domain.rules import DIMENSIONS, TARGET_TYPES
+from services.survey.rounds.schemas import StrictSchema
+from shared.i18n import bilingual
+
+ALL_DIMENSIONS = sorted({key for dims in DIMENSIONS.values() for key, _ in dims})
+
+
+class BallotTargetSchema(ma.Schema):
+    target_type = ma.fields.String(required=True)
+    target_id = ma.fields.Integer(required=True)
+    name = ma.fields.String(required=True)
+    dimensions = ma.fields.List(ma.fields.String(), required=True)
+
+
+class DimensionSchema(ma.Schema):
+    key = ma.fields.String(required=True)
+    label = ma.fields.String(required=True)
+
+
+class ScaleSchema(ma.Schema):
+    min = ma.fields.Integer(required=True)
+    max = ma.fields.Integer(required=True)
+    labels = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.String(), required=True)
+
+
+class BallotSchema(ma.Schema):
+    round_id = ma.fields.Integer(required=True)
+    title = ma.fields.String()
+    closes_at = ma.fields.DateTime()
+    allow_partial = ma.fields.Boolean()
+    targets = ma.fields.List(ma.fields.Nested(BallotTargetSchema), required=True)
+    dimensions = ma.fields.List(ma.fields.Nested(DimensionSchema), required=True)
+    scale = ma.fields.Nested(ScaleSchema, required=True)
+
+
+class AnswerSchema(StrictSchema):
+    target_type = ma.fields.String(required=True, validate=v.OneOf(TARGET_TYPES))
+    target_id = ma.fields.Integer(required=True, strict=True)
+    dimension = ma.fields.String(required=True, validate=v.OneOf(ALL_DIMENSIONS))
+    score = ma.fields.Integer(required=True, strict=True)
+
+
+class SubmissionSchema(StrictSchema):
+    answers = ma.fields.List(
+        ma.fields.Nested(AnswerSchema), required=True,
+        validate=v.Length(min=1, max=5000, error=bilingual("至少填写一项评分", "answer at least one item")),
+    )
+
+
+class SubmittedSchema(ma.Schema):
+    round_id = ma.fields.Integer(required=True)
+    answers = ma.fields.Integer(required=True, metadata={"description": "answers stored"})

@@ -1,0 +1,5 @@
+"""The survey service's declarative base (a leaf: it imports nothing of the service)."""
+
+from shared.db import make_base
+
+Base = make_base()

@@ -1,0 +1,1 @@
+"""Results (测评结果): JSON, spreadsheet and the results page; published back to pledge and notify."""

@@ -1,0 +1,86 @@
+"""Reading results: the list (with roll-up filters) and the org summaries, in the caller's scope."""
+
+from __future__ import annotations
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
+
+from services.survey.directory.lookups import org_path
+from services.survey.results.models import OrgSummary, Result
+from services.survey.rounds.access import view_scope
+from services.survey.rounds.models import Round, RoundTarget
+from services.survey.rounds.reading import get_round
+from shared.errors import Conflict, NotFound, ValidationFailed, field_errors
+from shared.i18n import bilingual
+from shared.pagination import page_of
+from shared.principal import Principal
+
+
+def readable_round(session: Session, principal: Principal, round_id: int) -> tuple[Round, str | None]:
+    """The round if its results are ready, and the org path the caller may read (None: all)."""
+    round_ = get_round(session, round_id)
+    scope = view_scope(session, principal, round_)
+    if round_.state != "results_ready":
+        raise Conflict("results_not_ready", state=round_.state, errors={"state": [round_.state]})
+    return round_, scope
+
+
+def _filter_path(session: Session, scope: str | None, org_id: int | None) -> str | None:
+    """The narrower of the caller's scope and the requested org's subtree."""
+    if org_id is None:
+        return scope
+    path = org_path(session, org_id)
+    if path is None:
+        raise ValidationFailed(errors=field_errors(org_id=bilingual("组织不存在", "no such org")))
+    if scope is not None and not path.startswith(scope):
+        raise NotFound()
+    return path
+
+
+def _query(round_id: int, path: str | None, target_type: str | None) -> Select:
+    stmt = (select(Result, RoundTarget).join(RoundTarget, RoundTarget.id == Result.target_ref)
+            .where(Result.round_id == round_id)
+            .order_by(RoundTarget.target_type, RoundTarget.org_path, Result.rank_in_org.is_(None),
+                      Result.rank_in_org, RoundTarget.target_id))
+    if path is not None:
+        stmt = stmt.where(RoundTarget.org_path.startswith(path))
+    if target_type:
+        stmt = stmt.where(RoundTarget.target_type == target_type)
+    return stmt
+
+
+def item(result: Result, target: RoundTarget) -> dict:
+    return {
+        "target_type": target.target_type, "target_id": target.target_id, "name": target.name,
+        "org_id": target.org_id, "n": result.n, "dimensions": result.dimensions or {}, "parts": result.parts,
+        "score": None if result.score is None else round(result.score, 1), "grade": result.grade,
+        "rank": result.rank_in_org, "rank_in_round": result.rank_in_round, "suppressed": result.suppressed,
+    }
+
+
+def list_results(session: Session, principal: Principal, round_id: int, args: dict) -> dict:
+    round_, scope = readable_round(session, principal, round_id)
+    path = _filter_path(session, scope, args.get("org_id"))
+    stmt = _query(round_.id, path, args.get("target_type"))
+    total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    page, size = args["page"], args["page_size"]
+    rows = session.execute(stmt.limit(size).offset((page - 1) * size)).all()
+    return page_of([item(r, t) for r, t in rows], total, page, size)
+
+
+def all_results(session: Session, principal: Principal, round_id: int, args: dict) -> tuple[Round, list[dict]]:
+    round_, scope = readable_round(session, principal, round_id)
+    path = _filter_path(session, scope, args.get("org_id"))
+    return round_, [item(r, t) for r, t in session.execute(_query(round_.id, path, args.get("target_type")))]
+
+
+def summaries(session: Session, principal: Principal, round_id: int, org_id: int | None = None) -> list[dict]:
+    round_, scope = readable_round(session, principal, round_id)
+    path = _filter_path(session, scope, org_id)
+    stmt = select(OrgSummary).where(OrgSummary.round_id == round_.id).order_by(OrgSummary.org_path,
+                                                                              OrgSummary.target_type)
+    if path is not None:
+        stmt = stmt.where(OrgSummary.org_path.startswith(path))
+    return [{"org_id": s.org_id, "target_type": s.target_type, "targets": s.targets, "ratings": s.ratings,
+             "score": None if s.score is None else round(s.score, 1), "suppressed": s.suppressed}
+            for s in session.scalars(stmt)]

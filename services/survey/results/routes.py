@@ -1,0 +1,49 @@
+"""HTTP endpoints of a round's results (nested under ``rounds``): the list or a workbook, org summaries."""
+
+from __future__ import annotations
+
+from flask import Response
+from flask.views import MethodView
+
+from services.survey.results import reading
+from services.survey.results.schemas import (
+    ResultQueryArgsSchema,
+    ResultSchema,
+    SummaryListSchema,
+    SummaryQueryArgsSchema,
+)
+from services.survey.results.workbook import XLSX, workbook
+from shared.pagination import page_schema
+from shared.web.blueprint import Blueprint
+
+blp = Blueprint("results", __name__, description="测评结果 — a round's results and org summaries")
+
+
+@blp.route("/<int:round_id>/results")
+class Results(MethodView):
+    @blp.authorize("org_admin", "system")
+    @blp.arguments(ResultQueryArgsSchema, location="query")
+    @blp.response(200, page_schema(ResultSchema))
+    @blp.alt_response(200, description="with ?format=xlsx: a workbook, one sheet per target type",
+                      content_type=XLSX, success=True)
+    @blp.answers(404, 409)
+    @blp.transaction(read_only=True)
+    def get(self, args, round_id: int, *, principal, ctx):
+        """Results: per target n, dimension means, score, grade, rank; ?format=xlsx"""
+        if args["format"] == "xlsx":
+            _, items = reading.all_results(ctx.session, principal, round_id, args)
+            return Response(workbook(items), mimetype=XLSX, headers={
+                "Content-Disposition": f'attachment; filename="round-{round_id}-results.xlsx"'})
+        return reading.list_results(ctx.session, principal, round_id, args)
+
+
+@blp.route("/<int:round_id>/summaries")
+class Summaries(MethodView):
+    @blp.authorize("org_admin", "system")
+    @blp.arguments(SummaryQueryArgsSchema, location="query")
+    @blp.response(200, SummaryListSchema)
+    @blp.answers(404, 409)
+    @blp.transaction(read_only=True)
+    def get(self, args, round_id: int, *, principal, ctx):
+        """Pooled score per org and target type (withheld when it would reveal a suppressed target)"""
+        return {"items": reading.summaries(ctx.session, principal, round_id, args.get("org_id"))}

@@ -1,0 +1,80 @@
+"""marshmallow schemas of rounds: ``<Name>Schema``.
+
+:class:`StrictSchema` (unknown fields refused) is the base of every input schema of the service.
+"""
+
+from __future__ import annotations
+
+import marshmallow as ma
+from marshmallow import validate as v
+
+from services.survey.rounds.domain.rules import KINDS
+
+
+class StrictSchema(ma.Schema):
+    class Meta:
+        unknown = ma.RAISE
+
+
+class WeightsSchema(StrictSchema):
+    self_ = ma.fields.Float(data_key="self", attribute="self", validate=v.Range(min=0, max=1))
+    peer = ma.fields.Float(validate=v.Range(min=0, max=1))
+    masses = ma.fields.Float(validate=v.Range(min=0, max=1))
+
+
+class GradeBandSchema(StrictSchema):
+    grade = ma.fields.String(required=True, validate=v.Length(min=1, max=16))
+    min = ma.fields.Float(required=True, validate=v.Range(min=0, max=100))
+
+
+class RoundSettingsSchema(StrictSchema):
+    """Every evaluation rule of the round; what is left out takes the DOMAIN.md default."""
+
+    scale_max = ma.fields.Integer(validate=v.Range(min=2, max=10))
+    trim_min = ma.fields.Integer(validate=v.Range(min=3, max=1000))
+    min_group = ma.fields.Integer(validate=v.Range(min=1, max=1000))
+    weights = ma.fields.Nested(WeightsSchema)
+    grades = ma.fields.List(ma.fields.Nested(GradeBandSchema), validate=v.Length(min=1, max=10))
+    fail_grade = ma.fields.String(validate=v.Length(min=1, max=16))
+    committee_raters = ma.fields.String(validate=v.OneOf(["committee", "secretary"]))
+    allow_partial = ma.fields.Boolean()
+    reminder_hours = ma.fields.Integer(validate=v.Range(min=1, max=24 * 30))
+    invite_chunk = ma.fields.Integer(validate=v.Range(min=1, max=5000))
+    aggregation_chunk = ma.fields.Integer(validate=v.Range(min=1, max=100000))
+
+
+class RoundCreateSchema(StrictSchema):
+    kind = ma.fields.String(required=True, validate=v.OneOf(KINDS))
+    title = ma.fields.String(required=True, validate=v.Length(min=1, max=200))
+    root_org_id = ma.fields.Integer(required=True, validate=v.Range(min=1))
+    closes_at = ma.fields.AwareDateTime(required=True, default_timezone=None)
+    settings = ma.fields.Nested(RoundSettingsSchema, load_default=dict)
+
+
+class RoundSchema(ma.Schema):
+    id = ma.fields.Integer(required=True)
+    kind = ma.fields.String(required=True)
+    title = ma.fields.String(required=True)
+    root_org_id = ma.fields.Integer(required=True)
+    state = ma.fields.String(required=True)
+    closes_at = ma.fields.DateTime(required=True)
+    settings = ma.fields.Dict(required=True)
+    created_at = ma.fields.DateTime()
+    opened_at = ma.fields.DateTime(allow_none=True)
+    closed_at = ma.fields.DateTime(allow_none=True)
+    results_at = ma.fields.DateTime(allow_none=True)
+    aggregation_error = ma.fields.String(allow_none=True)
+    ballots = ma.fields.Integer(metadata={"description": "ballots issued"})
+
+
+class OrgProgressSchema(ma.Schema):
+    org_id = ma.fields.Integer(required=True)
+    name = ma.fields.String(allow_none=True)
+    issued = ma.fields.Integer(required=True)
+    used = ma.fields.Integer(required=True)
+
+
+class ProgressSchema(ma.Schema):
+    issued = ma.fields.Integer(required=True)
+    used = ma.fields.Integer(required=True)
+    by_org = ma.fields.List(ma.fields.Nested(OrgProgressSchema), required=True)

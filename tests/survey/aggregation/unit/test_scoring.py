@@ -1,0 +1,50 @@
+"""Scoring rules, no database: trimmed means, minimum group, 评诺 parts by weight, complementary suppression."""
+
+from __future__ import annotations
+
+import pytest
+
+from services.survey.aggregation.domain.scoring import Cell, Stat, complementary_suppression, mean, score_target
+from services.survey.rounds.domain.rules import DEFAULT_SETTINGS, round_settings
+
+
+def stats(dimension: str, scores: list[int], part: str | None = None) -> Stat:
+    return Stat(dimension, part, len(scores), sum(scores), min(scores), max(scores))
+
+
+def test_trimmed_mean_drops_one_highest_and_one_lowest_from_five_ratings():
+    assert mean(4, 1 + 5 + 5 + 5, 1, 5, trim_min=5) == 4.0
+    assert mean(5, 1 + 4 + 4 + 4 + 5, 1, 5, trim_min=5) == 4.0
+    result = score_target("branch", [stats("close_members", [1, 4, 4, 4, 5]), stats("close_production", [3, 3, 3]),
+                                     stats("close_service", [5, 5, 5, 5])], DEFAULT_SETTINGS)
+    assert result.dimensions == {"close_members": 4.0, "close_production": 3.0, "close_service": 5.0}
+    assert result.score == pytest.approx(80.0) and result.grade == "合格" and result.n == 5
+
+
+def test_too_few_raters_on_any_dimension_suppress_the_target():
+    result = score_target("committee", [stats("rally_members", [5, 5, 5]), stats("rally_employees", [5, 5]),
+                                        stats("rally_enterprise", [5, 5, 5])], DEFAULT_SETTINGS)
+    assert result.suppressed and result.score is None and result.grade is None and result.n == 3
+    assert score_target("person", [], DEFAULT_SETTINGS).suppressed
+
+
+def test_pledge_parts_are_weighted_and_a_missing_part_renormalises():
+    s = round_settings({})
+    full = score_target("pledge", [stats("fulfilment", [5], "self"), stats("fulfilment", [4, 4, 4], "peer"),
+                                   stats("fulfilment", [3, 3, 3], "masses")], s)
+    assert full.dimensions["fulfilment"] == pytest.approx(0.2 * 5 + 0.3 * 4 + 0.5 * 3)
+    no_masses = score_target("pledge", [stats("fulfilment", [5], "self"), stats("fulfilment", [4, 4, 4], "peer"),
+                                        stats("fulfilment", [1, 1], "masses")], s)
+    assert no_masses.dimensions["fulfilment"] == pytest.approx((0.2 * 5 + 0.3 * 4) / 0.5)
+    assert no_masses.parts == {"self": 5.0, "peer": 4.0, "masses": None}
+    only_self = score_target("pledge", [stats("fulfilment", [5], "self"), stats("fulfilment", [4], "peer")], s)
+    assert only_self.suppressed and only_self.n == 2
+
+
+def test_complementary_suppression_hides_a_second_cell_or_withholds_the_total():
+    cells = [Cell(1, 2, True), Cell(2, 5, False), Cell(3, 4, False)]
+    assert complementary_suppression(cells, 3) == ({3}, False)
+    assert complementary_suppression([Cell(1, 2, True), Cell(2, 2, True), Cell(3, 9, False)], 3) == (set(), False)
+    assert complementary_suppression([Cell(1, 1, True), Cell(2, 0, True)], 3) == (set(), True)
+    assert complementary_suppression([Cell(1, 0, True), Cell(2, 9, False)], 3) == (set(), False)
+    assert complementary_suppression([Cell(1, 1, True), Cell(2, 1, False), Cell(3, 8, False)], 3) == ({2, 3}, False)
