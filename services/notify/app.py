@@ -1,4 +1,4 @@
-"""The notify service object: its metadata, Celery app, outbox and hooks for the command line."""
+"""The notify service object: registers each context's routes, the beat entries and the daily hook."""
 
 from __future__ import annotations
 
@@ -8,11 +8,16 @@ from typing import Any
 from celery.schedules import crontab
 from flask import Flask
 
-from shared.db import make_base
+from services.notify.birthdays.greetings import political_birthdays
+from services.notify.db import Base
+from services.notify.delivery import routes as webhooks
+from services.notify.directory.models import directory
+from services.notify.inbox import routes as inbox
+from services.notify.notifications import routes as notifications
+from services.notify.preferences import routes as preferences
+from shared.directory import status_blueprint
 from shared.service import Service
 from shared.web import Api
-
-Base = make_base()
 
 
 class NotifyService(Service):
@@ -23,9 +28,9 @@ class NotifyService(Service):
     tasks_module = "services.notify.tasks"
 
     def register_api(self, app: Flask, api: Api) -> None:
-        from services.notify.api import register
-
-        register(app, api)
+        api.register_blueprint(status_blueprint(directory))
+        for context in (notifications, inbox, preferences, webhooks):
+            api.register_blueprint(context.blp)
 
     def beat_schedule(self) -> dict[str, dict[str, Any]]:
         return {
@@ -36,11 +41,8 @@ class NotifyService(Service):
 
     def daily(self, day: date) -> dict[str, Any]:
         """Political birthdays of ``day``: greetings and secretaries' lists, once however often run."""
-        from services.notify.birthdays import political_birthdays
-        from shared.db import utcnow
-
-        with self.db.session() as session:
-            return {"political_birthdays": political_birthdays(session, self.publish, day, utcnow())}
+        with self.unit_of_work() as ctx:
+            return {"political_birthdays": political_birthdays(ctx, day)}
 
 
 service = NotifyService(Base)

@@ -1,17 +1,22 @@
-"""Portable upsert helpers (PostgreSQL and SQLite both speak ON CONFLICT)."""
+"""The notify database: its declarative ``Base`` and the two statements the fan-out lives on.
+
+A leaf: imports nothing of the service, so every context's models can import it.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import Table, bindparam, func, select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import BigInteger, Integer, Table, bindparam, func, select
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
+from shared.db import dialect_of, insert, make_base
 
-def _insert(session: Session, table: Table):
-    dialect = session.get_bind().dialect.name
-    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
+Base = make_base()
+
+# BIGINT on PostgreSQL, INTEGER (the rowid alias, so it autoincrements) on SQLite
+BigId = BigInteger().with_variant(Integer(), "sqlite")
 
 
 def insert_ignore(session: Session, table: Table, rows: Sequence[dict], returning: Sequence[str] = ()) -> list:
@@ -23,10 +28,10 @@ def insert_ignore(session: Session, table: Table, rows: Sequence[dict], returnin
     if not rows:
         return []
     columns = [table.c[name] for name in returning] or list(table.primary_key.columns)[:1]
-    if session.get_bind().dialect.name == "postgresql" and len(rows) > 1:
+    if dialect_of(session) == "postgresql" and len(rows) > 1:
         inserted = session.execute(_unnest_insert(table, rows).returning(*columns)).all()
         return inserted if returning else []
-    stmt = _insert(session, table).on_conflict_do_nothing()
+    stmt = insert(session, table).on_conflict_do_nothing()
     # with RETURNING, SQLAlchemy batches the rows into multi-row INSERTs on every driver ("insertmanyvalues");
     # without it psycopg would send one INSERT per row
     inserted = session.execute(stmt.returning(*columns), list(rows)).all()
@@ -34,11 +39,13 @@ def insert_ignore(session: Session, table: Table, rows: Sequence[dict], returnin
 
 
 def _unnest_insert(table: Table, rows: Sequence[dict]):
-    """PostgreSQL: every row in one statement, one array parameter per column (``INSERT … SELECT unnest``)."""
+    """PostgreSQL: every row in one statement, one array parameter per column (``INSERT … SELECT unnest``).
+
+    The fan-out's hot path (a chunk's ledger rows and inbox messages); ``bench/notify.py`` measures it."""
     names = list(rows[0])
     arrays = [func.unnest(bindparam(f"col_{name}", [row[name] for row in rows],
                                     type_=postgresql.ARRAY(table.c[name].type))) for name in names]
-    return postgresql.insert(table).from_select(names, select(*arrays)).on_conflict_do_nothing()
+    return insert("postgresql", table).from_select(names, select(*arrays)).on_conflict_do_nothing()
 
 
 def among(column, ids: list[int]):

@@ -5,13 +5,12 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from services.notify import sending, sweeper
 from services.notify.models import InboxMessage
 from shared.db import utcnow
 from shared.messages import Recipients, SendNotification
 from shared.testing.processes import wait_for
 
-from .support import BRANCH_A, BRANCH_B, UNIT, load_directory, person
+from .support import BRANCH_A, BRANCH_B, UNIT, accept, load_directory, notification_status, person, sweep
 
 pytestmark = pytest.mark.e2e
 PEOPLE = 30_000  # big enough that a kill lands mid fan-out on a fast machine
@@ -24,30 +23,23 @@ def _inbox_counts(svc):
     return total, people
 
 
-def _state(svc, notification_id):
-    with svc.db.session() as s:
-        return sending.counts(s, sending.get(s, notification_id))
-
-
 def _start_fanout(svc, key):
     load_directory(svc, [person(i, BRANCH_A if i % 2 else BRANCH_B) for i in range(1, PEOPLE + 1)])
-    with svc.db.session() as s:  # committed → the outbox relay sends notify.resolve to the real broker
-        notification, _ = sending.create(s, svc.publish, SendNotification(
-            key=key, category="general", subject="全体党员大会通知", recipients=Recipients(org_id=UNIT)), utcnow())
-    return notification.id
+    # committed → the outbox relay sends notify.resolve to the real broker
+    return accept(svc, SendNotification(
+        key=key, category="general", subject="全体党员大会通知", recipients=Recipients(org_id=UNIT)))
 
 
 def _finish_and_check(svc, notification_id):
     def swept_and_done() -> bool:
         # what the beat's sweep does every 30 s, here as if the stale window had passed each time: a
         # chunk still queued when one sweep ran may be the one the next sweep must resume
-        with svc.db.session() as s:
-            sweeper.sweep(s, svc.publish, utcnow() + timedelta(minutes=10))
-        return _state(svc, notification_id)["state"] == "done"
+        sweep(svc, utcnow() + timedelta(minutes=10))
+        return notification_status(svc, notification_id)["state"] == "done"
 
     wait_for(swept_and_done, 120, interval=3, what="notification done")
     assert _inbox_counts(svc) == (PEOPLE, PEOPLE)
-    status = _state(svc, notification_id)
+    status = notification_status(svc, notification_id)
     assert (status["total"], status["delivered"], status["failed"]) == (PEOPLE, PEOPLE, 0)
 
 

@@ -1,20 +1,17 @@
-"""Who may do what: role AND org subtree, from the directory projection."""
+"""Who may do what: role AND org subtree, read from the directory projection.
+
+The roles are checked by ``@blp.authorize`` before a route runs; these checks need the object's org
+or person, so the use cases call them.  They live beside the lookups they are made of, and every
+context that guards something by subtree (inbox, preferences, notifications, webhooks) uses them.
+"""
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from services.notify.models import Notification, directory
+from services.notify.directory.lookups import all_inside, org_lineage, person_lineage
 from shared.auth import Principal, require_org, require_self_or
-from shared.directory import lineage, path_ids
 from shared.errors import Forbidden
-
-
-def person_lineage(session: Session, person_id: int) -> list[int]:
-    p = directory.people
-    path = session.execute(select(p.c.org_path).where(p.c.id == person_id)).scalar()
-    return path_ids(path) if path else []
 
 
 def require_person(principal: Principal, session: Session, person_id: int) -> None:
@@ -30,31 +27,17 @@ def require_org_or_global(principal: Principal, session: Session, org_id: int | 
         return
     if org_id is None:
         raise Forbidden("org_forbidden")
-    require_org(principal, lineage(session, directory, org_id))
+    require_org(principal, org_lineage(session, org_id))
 
 
-def require_sender(principal: Principal, session: Session, org_id: int | None, person_ids: set[int]) -> None:
-    """Org admins may notify only their own subtree (the org and every explicit person in it)."""
+def require_within(principal: Principal, session: Session, org_id: int | None, person_ids: set[int]) -> None:
+    """Org admins may reach only their own subtree (the org and every explicit person in it)."""
     if principal.is_admin or principal.is_system:
         return
     if org_id is not None:
-        require_org(principal, lineage(session, directory, org_id))
-    if person_ids:
-        p = directory.people
-        own_path = session.execute(select(directory.orgs.c.path).where(directory.orgs.c.id == principal.org)).scalar()
-        inside = 0 if own_path is None else session.execute(select(func.count()).where(
-            p.c.id.in_(person_ids), p.c.org_path.startswith(own_path))).scalar_one()
-        if inside != len(person_ids):
-            raise Forbidden("org_forbidden")
-
-
-def require_notification(principal: Principal, session: Session, notification: Notification) -> None:
-    if principal.is_admin or principal.is_system or notification.created_by == tag(principal):
-        return
-    org_id = (notification.recipients or {}).get("org_id")
-    if org_id is None:
-        raise Forbidden()
-    require_org(principal, lineage(session, directory, org_id))
+        require_org(principal, org_lineage(session, org_id))
+    if person_ids and not all_inside(session, principal.org, person_ids):
+        raise Forbidden("org_forbidden")
 
 
 def tag(principal: Principal) -> str:

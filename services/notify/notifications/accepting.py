@@ -1,26 +1,27 @@
-"""Use cases of a notification before delivery: accept it (idempotent by key), resolve it into chunks,
-and report on it.  Delivery itself is in :mod:`services.notify.delivery`.
+"""Accepting a notification (idempotent by key): from another service's message or from the API.
+
+Resolving it into chunks of people is :mod:`.resolving`; delivering a chunk is :mod:`.fanout`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import datetime
+import uuid
 
-from sqlalchemy import func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import select
 
-from services.notify import recipients
-from services.notify.commands import DeliverChunk, ResolveNotification
-from services.notify.domain.states import NOTIFICATION, transition
-from services.notify.models import Delivery, Notification, NotificationItem
-from services.notify.sql import insert_ignore
-from shared.errors import NotFound
-from shared.messages import Message, SendNotification
+from services.notify.db import insert_ignore
+from services.notify.directory.access import require_within, tag
+from services.notify.directory.lookups import org_path
+from services.notify.notifications import recipients
+from services.notify.notifications.commands import ResolveNotification
+from services.notify.notifications.models import Notification, NotificationItem
+from shared.auth import Principal
+from shared.context import Context
+from shared.errors import ValidationFailed
+from shared.i18n import bilingual
+from shared.messages import PersonalItem, Recipients, SendNotification
 
-CHUNK_SIZE = 1000  # people per delivery task
-
-Publish = Callable[[Session, Message], object]
+UNKNOWN_ORG = bilingual("组织不存在", "Unknown organisation")
 
 
 def recipient_spec(msg: SendNotification) -> dict:
@@ -29,9 +30,10 @@ def recipient_spec(msg: SendNotification) -> dict:
             "party_members_only": r.party_members_only}
 
 
-def create(session: Session, publish: Publish, msg: SendNotification, now: datetime,
-           created_by: str | None = None) -> tuple[Notification, bool]:
-    """The notification for ``msg.key`` (created once, however often sent) and whether it is new."""
+def accept(ctx: Context, msg: SendNotification, created_by: str | None = None) -> tuple[Notification, bool]:
+    """The notification for ``msg.key`` (created once, however often sent) and whether it is new; a new one
+    asks for its recipients to be resolved (``ResolveNotification``, relayed after the commit)."""
+    session, now = ctx.session, ctx.now()
     spec = recipient_spec(msg)
     row = {"key": msg.key, "category": msg.category, "subject": msg.subject, "body": msg.body or "",
            "link": msg.link, "recipients": spec, "channels": list(dict.fromkeys(msg.channels)),
@@ -47,64 +49,29 @@ def create(session: Session, publish: Publish, msg: SendNotification, now: datet
          "link": i.link} for i in items.values()])
     count = recipients.estimate(session, spec, items)
     notification.recipient_count, notification.total = count, count * len(notification.channels)
-    publish(session, ResolveNotification(notification.id))
+    ctx.publish(ResolveNotification(notification.id))
     return notification, True
 
 
-def resolve(session: Session, publish: Publish, notification_id: int, now: datetime,
-            chunk_size: int = CHUNK_SIZE) -> int:
-    """Fix the recipients and queue one delivery task per chunk; a second run does nothing."""
-    notification = session.get(Notification, notification_id, with_for_update=True)
-    if notification is None or notification.state != "queued":
-        return 0
-    people = recipients.resolve(session, notification.recipients, notification.id)
-    notification.recipient_count = len(people)
-    notification.total = len(people) * len(notification.channels)
-    notification.state = transition(NOTIFICATION, notification.state, "resolve" if people else "finish")
-    notification.updated_at = now
-    if not people:
-        notification.finished_at = now
-    batches = recipients.chunks(people, chunk_size)
-    for batch in batches:
-        publish(session, DeliverChunk(notification.id, batch))
-    return len(batches)
+def from_request(data: dict) -> SendNotification:
+    """``POST /api/v1/notifications``'s body as the message other services send (a fresh key each time)."""
+    r = data["recipients"]
+    return SendNotification(
+        key=f"api:{uuid.uuid4().hex}", category=data["category"], subject=data["subject"], body=data["body"],
+        link=data["link"], channels=data["channels"], source="api",
+        recipients=Recipients(person_ids=r.get("person_ids", []), org_id=r.get("org_id"),
+                              subtree=r.get("subtree", True), party_members_only=r.get("party_members_only", False)),
+        items=[PersonalItem(**item) for item in data["items"]],
+    )
 
 
-def get(session: Session, notification_id: int) -> Notification:
-    notification = session.get(Notification, notification_id)
-    if notification is None:
-        raise NotFound()
-    return notification
-
-
-def counts(session: Session, notification: Notification) -> dict:
-    """``{state, total, delivered, failed, skipped, pending, by_channel}`` from the ledger."""
-    rows = session.execute(
-        select(Delivery.channel, Delivery.state, func.count())
-        .where(Delivery.notification_id == notification.id).group_by(Delivery.channel, Delivery.state)
-    ).all()
-    by_channel: dict[str, dict[str, int]] = {
-        c: {"sent": 0, "failed": 0, "skipped": 0, "pending": 0} for c in notification.channels}
-    for channel, state, n in rows:
-        key = state if state in ("sent", "failed", "skipped") else "pending"
-        by_channel.setdefault(channel, {"sent": 0, "failed": 0, "skipped": 0, "pending": 0})[key] += n
-    for channel, c in by_channel.items():
-        c["pending"] = max(notification.recipient_count - c["sent"] - c["failed"] - c["skipped"], 0) \
-            if channel in notification.channels else c["pending"]
-    total = {k: sum(c[k] for c in by_channel.values()) for k in ("sent", "failed", "skipped", "pending")}
-    return {"id": notification.id, "key": notification.key, "category": notification.category,
-            "subject": notification.subject, "state": notification.state, "channels": notification.channels,
-            "recipients": notification.recipient_count, "total": notification.total,
-            "delivered": total["sent"], "failed": total["failed"], "skipped": total["skipped"],
-            "pending": total["pending"], "by_channel": by_channel,
-            "created_at": notification.created_at, "finished_at": notification.finished_at}
-
-
-def failures(session: Session, notification_id: int):
-    return (select(Delivery).where(Delivery.notification_id == notification_id, Delivery.state == "failed")
-            .order_by(Delivery.person_id, Delivery.channel))
-
-
-def touch(session: Session, notification_id: int, processed: int, now: datetime) -> None:
-    session.execute(update(Notification).where(Notification.id == notification_id)
-                    .values(processed=Notification.processed + processed, updated_at=now))
+def accept_request(ctx: Context, principal: Principal, data: dict) -> dict:
+    """An API caller's notification: only to their own subtree, only to an org that exists."""
+    msg = from_request(data)
+    org_id = msg.recipients.org_id
+    require_within(principal, ctx.session, org_id, set(msg.recipients.person_ids) | {i.person_id for i in msg.items})
+    if org_id is not None and org_path(ctx.session, org_id) is None:
+        raise ValidationFailed(errors={"recipients.org_id": [UNKNOWN_ORG]})
+    notification, _ = accept(ctx, msg, tag(principal))
+    return {"id": notification.id, "state": notification.state, "total": notification.total,
+            "recipients": notification.recipient_count}

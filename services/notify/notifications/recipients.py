@@ -3,19 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from services.notify.models import NotificationItem, directory
-from services.notify.sql import among
-from shared.directory import path_ids, subtree_people_query
-
-
-def org_path(session: Session, org_id: int) -> str | None:
-    o = directory.orgs
-    return session.execute(select(o.c.path).where(o.c.id == org_id, o.c.active.is_(True))).scalar()
+from services.notify.directory.lookups import org_path
+from services.notify.directory.models import directory
+from services.notify.notifications.models import NotificationItem
+from shared.directory import subtree_people_query
 
 
 def _subtree_stmt(session: Session, spec: dict):
@@ -58,25 +53,3 @@ def estimate(session: Session, spec: dict, item_ids: Iterable[int] = ()) -> int:
 
 def chunks(ids: list[int], size: int) -> list[list[int]]:
     return [ids[i:i + size] for i in range(0, len(ids), size)]
-
-
-@dataclass(frozen=True)
-class Contact:
-    person_id: int
-    name: str
-    employee_no: str
-    org_id: int
-    lineage: tuple[int, ...]
-    email: str | None
-
-
-def contacts(session: Session, person_ids: list[int]) -> dict[int, Contact]:
-    """Directory details of these people (the ones the projection knows)."""
-    p = directory.people
-    rows = session.execute(
-        select(p.c.id, p.c.name, p.c.employee_no, p.c.org_id, p.c.org_path, p.c.email)
-        .where(among(p.c.id, person_ids), p.c.active.is_(True))
-    ).all()
-    wanted = set(person_ids)
-    return {r.id: Contact(r.id, r.name, r.employee_no, r.org_id, tuple(path_ids(r.org_path)), r.email or None)
-            for r in rows if r.id in wanted}

@@ -3,61 +3,58 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
-from services.notify import access, preferences
-from services.notify.extensions import service
-from services.notify.schemas import (
+from services.notify.preferences import categories, people
+from services.notify.preferences.schemas import (
     CategorySettingInSchema,
     CategorySettingSchema,
     PreferencesInSchema,
     PreferencesSchema,
 )
-from shared.auth import require
-from shared.db import utcnow
-from shared.errors import NotFound
-from shared.messages import CATEGORIES
+from shared.web.blueprint import Blueprint
 
 blp = Blueprint("preferences", __name__, url_prefix="/api/v1",
                 description="通知偏好 — muted categories, channels; mandatory categories")
 
+READERS = ("member", "org_admin", "system")
+
 
 @blp.route("/preferences/<int:person_id>")
 class Preferences(MethodView):
+    @blp.authorize(*READERS)
     @blp.response(200, PreferencesSchema)
-    def get(self, person_id: int):
+    @blp.transaction(read_only=True)
+    def get(self, person_id: int, *, principal, ctx):
         """A person's muted categories and accepted channels"""
-        with service.db.session() as session:
-            access.require_person(require("member", "org_admin", "system"), session, person_id)
-            return preferences.read(session, person_id)
+        return people.read(ctx.session, principal, person_id)
 
+    @blp.authorize(*READERS)
     @blp.arguments(PreferencesInSchema)
     @blp.response(200, PreferencesSchema)
-    def put(self, data: dict, person_id: int):
+    @blp.transaction
+    def put(self, data: dict, person_id: int, *, principal, ctx):
         """Replace them (a mandatory category cannot be muted)"""
-        with service.db.session() as session:
-            access.require_person(require("member", "org_admin", "system"), session, person_id)
-            return preferences.write(session, person_id, data["muted_categories"], data["channels"], utcnow())
+        return people.write(ctx, principal, person_id, data["muted_categories"], data["channels"])
 
 
 @blp.route("/categories")
 class Categories(MethodView):
+    @blp.authorize(*READERS)
     @blp.response(200, CategorySettingSchema(many=True))
-    def get(self):
+    @blp.transaction(read_only=True)
+    def get(self, *, principal, ctx):
         """Every category and whether it is mandatory"""
-        require("member", "org_admin", "system")
-        with service.db.session() as session:
-            return preferences.categories(session)
+        return categories.categories(ctx.session)
 
 
 @blp.route("/categories/<category>")
 class Category(MethodView):
+    @blp.authorize("admin")
     @blp.arguments(CategorySettingInSchema)
     @blp.response(200, CategorySettingSchema)
-    def put(self, data: dict, category: str):
+    @blp.answers(404)
+    @blp.transaction
+    def put(self, data: dict, category: str, *, principal, ctx):
         """Make a category mandatory or not (group administrators)"""
-        require("admin")
-        if category not in CATEGORIES:
-            raise NotFound()
-        with service.db.session() as session:
-            return preferences.set_mandatory(session, category, data["mandatory"], utcnow())
+        return categories.set_mandatory(ctx, category, data["mandatory"])
+

@@ -1,16 +1,22 @@
-"""Email over SMTP (smtplib): one connection per batch, a stable Message-ID per delivery."""
+"""Email over SMTP (smtplib): one connection per batch, a stable Message-ID per delivery.
+
+Without ``XIANFENG_SMTP_HOST`` the channel is :class:`DisabledEmail`: every email is skipped and
+recorded as ``email_disabled``.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import smtplib
 import ssl
+from collections.abc import Sequence
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate
 from typing import Protocol
 
-from services.notify.domain.policy import SENT, Outcome, permanent, temporary
+from services.notify.delivery.channels.interface import Letter
+from services.notify.delivery.domain.outcomes import NO_ADDRESS, SENT, Outcome, permanent, temporary
 from shared.settings import Settings
 
 
@@ -30,8 +36,45 @@ def render(email: Email, sender: str) -> EmailMessage:
     return msg
 
 
+def email_of(letter: Letter) -> Email | None:
+    """The letter as an email to the person's address (None without one); the link after the body."""
+    if letter.person is None or not letter.person.email:
+        return None
+    text = f"{letter.body}\n\n{letter.link}" if letter.link else letter.body
+    return Email(letter.person.email, letter.subject, text, f"<n{letter.notification_id}.p{letter.person_id}@xianfeng>")
+
+
 class Mailer(Protocol):
     def send_batch(self, emails: list[Email]) -> list[Outcome]: ...
+
+
+@dataclass
+class EmailChannel:
+    mailer: Mailer
+    name: str = "email"
+    in_transaction: bool = False
+
+    def unreachable(self, letter: Letter) -> str | None:
+        return None if email_of(letter) else "no_address"
+
+    def send(self, letters: Sequence[Letter]) -> list[Outcome]:
+        emails = [email_of(letter) for letter in letters]
+        sent = iter(self.mailer.send_batch([e for e in emails if e is not None]) if any(emails) else ())
+        return [next(sent) if e is not None else NO_ADDRESS for e in emails]
+
+
+@dataclass
+class DisabledEmail:
+    """No SMTP server configured: nobody is reachable by email."""
+
+    name: str = "email"
+    in_transaction: bool = False
+
+    def unreachable(self, letter: Letter) -> str | None:
+        return "email_disabled"
+
+    def send(self, letters: Sequence[Letter]) -> list[Outcome]:
+        return [NO_ADDRESS for _ in letters]  # claimed while SMTP was configured, sent after it was not
 
 
 @dataclass

@@ -1,1 +1,1 @@
-"""Rules of the notify service as plain functions on plain data (no Flask, no SQLAlchemy)."""
+"""Plain rules: no Flask, SQLAlchemy or Celery."""

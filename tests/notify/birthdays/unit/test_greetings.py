@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from services.notify.models import InboxMessage, Notification
 
-from .support import BRANCH_A, BRANCH_B, load_directory, person
+from ...support import BRANCH_A, BRANCH_B, load_directory, person
 
 
 def _directory(notify, *changes):

@@ -1,10 +1,10 @@
-"""Plain rules: political birthday dates, skip decisions, backoff, the lifecycles."""
+"""Political birthdays as plain rules: anniversaries (29 February → 28 February), who is greeted how."""
 
 from datetime import date
 
 import pytest
 
-from services.notify.domain.birthdays import (
+from services.notify.birthdays.domain.political_birthday import (
     Celebrant,
     anniversary_in,
     greeting,
@@ -12,8 +12,6 @@ from services.notify.domain.birthdays import (
     secretary_digest,
     years_on,
 )
-from services.notify.domain.policy import MAX_ATTEMPTS, Preferences, backoff_seconds, http_outcome, skip_reason
-from services.notify.domain.states import DELIVERY, NOTIFICATION, InvalidTransition, sources, transition
 
 
 @pytest.mark.parametrize("joined, day, years", [
@@ -44,26 +42,3 @@ def test_greeting_and_secretary_list_name_the_years():
     assert "25" in subject and "王强" in body and "政治生日" in body
     _, digest = secretary_digest([c, Celebrant(8, "陈红", 3, 3)])
     assert "王强（入党 25 周年）" in digest and "陈红（入党 3 周年）" in digest
-
-
-def test_muted_and_switched_off_are_skipped_unless_mandatory():
-    prefs = Preferences(frozenset({"lookback"}), frozenset({"inbox"}))
-    assert skip_reason("lookback", "inbox", prefs, set()) == "muted"
-    assert skip_reason("general", "email", prefs, set()) == "channel_off"
-    assert skip_reason("general", "inbox", prefs, set()) is None
-    assert skip_reason("lookback", "email", prefs, {"lookback"}) is None
-
-
-def test_backoff_doubles_then_gives_up():
-    waits = [backoff_seconds(a) for a in range(1, MAX_ATTEMPTS + 1)]
-    assert waits[:-1] == [30, 60, 120, 240] and waits[-1] is None
-    assert http_outcome(204).ok and not http_outcome(503).permanent and http_outcome(404).permanent
-
-
-def test_lifecycles_are_tables():
-    assert transition(NOTIFICATION, "queued", "resolve") == "sending"
-    assert transition(DELIVERY, "sending", "retry") == "pending"
-    with pytest.raises(InvalidTransition) as exc:
-        transition(NOTIFICATION, "done", "resolve")
-    assert exc.value.allowed == []
-    assert sources(DELIVERY, "claim") == ["pending"]
