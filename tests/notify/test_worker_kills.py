@@ -1,11 +1,17 @@
-"""Real worker processes: a fan-out survives a worker killed in the middle, and nobody gets it twice."""
+"""Real worker processes: a fan-out survives a worker killed in the middle of it, and nobody gets it twice.
+
+Each test proves its kill landed mid fan-out: the ledger (one row per person here: inbox only, each
+chunk's rows and inbox messages committed together) holds some rows right before the SIGKILL and
+still not all of them right after it.  A kill that came before the first chunk or after the last
+one fails the test instead of passing it for nothing.
+"""
 
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 
-from services.notify.models import InboxMessage
+from services.notify.models import Delivery, InboxMessage
 from shared.db import utcnow
 from shared.messages import Recipients, SendNotification
 from shared.testing.processes import wait_for
@@ -16,11 +22,10 @@ pytestmark = pytest.mark.e2e
 PEOPLE = 30_000  # big enough that a kill lands mid fan-out on a fast machine
 
 
-def _inbox_counts(svc):
-    with svc.db.session() as s:
-        total = s.execute(select(func.count()).select_from(InboxMessage)).scalar_one()
-        people = s.execute(select(func.count(InboxMessage.person_id.distinct()))).scalar_one()
-    return total, people
+def _ledger_rows(svc, notification_id) -> int:
+    with svc.db.reading() as s:
+        return s.execute(select(func.count()).select_from(Delivery)
+                         .where(Delivery.notification_id == notification_id)).scalar_one()
 
 
 def _start_fanout(svc, key):
@@ -30,15 +35,31 @@ def _start_fanout(svc, key):
         key=key, category="general", subject="全体党员大会通知", recipients=Recipients(org_id=UNIT)))
 
 
+def _kill_mid_fanout(svc, notification_id, kill) -> tuple[int, int]:
+    """``kill()`` once the first chunk is in; the ledger rows right before and right after it."""
+    before = wait_for(lambda: _ledger_rows(svc, notification_id), 60, interval=0.02, what="first chunk delivered")
+    kill()
+    after = _ledger_rows(svc, notification_id)
+    assert 0 < before <= after < PEOPLE, (
+        f"the kill did not land mid fan-out: {before} of {PEOPLE} ledger rows before it, {after} after it")
+    return before, after
+
+
 def _finish_and_check(svc, notification_id):
     def swept_and_done() -> bool:
-        # what the beat's sweep does every 30 s, here as if the stale window had passed each time: a
-        # chunk still queued when one sweep ran may be the one the next sweep must resume
+        # what the beat's sweep does every 30 s, here as if the stale window had passed each time
         sweep(svc, utcnow() + timedelta(minutes=10))
         return notification_status(svc, notification_id)["state"] == "done"
 
     wait_for(swept_and_done, 120, interval=3, what="notification done")
-    assert _inbox_counts(svc) == (PEOPLE, PEOPLE)
+    with svc.db.reading() as s:
+        inbox = dict(s.execute(select(InboxMessage.person_id, func.count()).where(
+            InboxMessage.notification_id == notification_id).group_by(InboxMessage.person_id)).all())
+        ledger = dict(s.execute(select(Delivery.state, func.count()).where(
+            Delivery.notification_id == notification_id).group_by(Delivery.state)).all())
+    assert set(inbox) == set(range(1, PEOPLE + 1)), f"{PEOPLE - len(inbox)} people have no inbox message"
+    assert set(inbox.values()) == {1}, "someone has the message twice"
+    assert ledger == {"sent": PEOPLE}
     status = notification_status(svc, notification_id)
     assert (status["total"], status["delivered"], status["failed"]) == (PEOPLE, PEOPLE, 0)
 
@@ -47,9 +68,7 @@ def test_a_worker_killed_during_fanout_is_restarted_and_everyone_gets_it_exactly
     svc = live("notify")
     worker = workers("notify")
     notification_id = _start_fanout(svc, "e2e-kill")
-    wait_for(lambda: _inbox_counts(svc)[0] > 0, 60, interval=0.02, what="first chunk delivered")
-    worker.kill()  # SIGKILL the whole worker, main process and pool, mid fan-out
-    assert _inbox_counts(svc)[0] < PEOPLE, "the fan-out finished before the kill; nothing was tested"
+    _kill_mid_fanout(svc, notification_id, worker.kill)  # SIGKILL the whole worker, main process and pool
     worker.start()
     _finish_and_check(svc, notification_id)
 
@@ -58,6 +77,8 @@ def test_a_pool_process_killed_mid_chunk_gives_the_chunk_back(live, workers):
     svc = live("notify")
     worker = workers("notify")
     notification_id = _start_fanout(svc, "e2e-pool")
-    wait_for(lambda: _inbox_counts(svc)[0] > 0, 60, interval=0.02, what="first chunk delivered")
-    worker.kill_pool()  # the task in flight is lost with its process: acks_late requeues it
+    pool = worker.pool_pids()
+    assert pool, "no pool process to kill"
+    # the task in flight is lost with its process: acks_late requeues it, the main process forks anew
+    _kill_mid_fanout(svc, notification_id, worker.kill_pool)
     _finish_and_check(svc, notification_id)
