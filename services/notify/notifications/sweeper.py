@@ -22,6 +22,7 @@ from services.notify.notifications.commands import DeliverChunk, ResolveNotifica
 from services.notify.notifications.models import Notification
 from services.notify.notifications.resolving import CHUNK_SIZE
 from shared.context import Context
+from shared.db import for_update
 
 QUEUED_AFTER = timedelta(minutes=1)
 STALE_AFTER = timedelta(minutes=5)
@@ -53,7 +54,11 @@ def dispatch_retries(ctx: Context) -> int:
 
 
 def resume(ctx: Context, notification: Notification) -> int:
-    """Dispatch again the people of ``notification`` who have no ledger rows yet."""
+    """Dispatch again the people of ``notification`` who have no ledger rows yet, and recount it.
+
+    The caller holds the notification's row lock (:func:`resume_stale`): a chunk commits its ledger rows
+    together with an update of that row, so while the lock is held the rows read here stay as they are,
+    and a chunk in flight commits after this sweep, adding its rows to the recount."""
     session = ctx.session
     people = recipients.resolve(session, notification.recipients, notification.id)
     done = ledger.people_with_rows(session, notification.id)
@@ -69,9 +74,11 @@ def resume(ctx: Context, notification: Notification) -> int:
 
 
 def resume_stale(ctx: Context, after: timedelta = STALE_AFTER) -> int:
-    stale = ctx.session.execute(select(Notification).where(
-        Notification.state == "sending", Notification.updated_at < ctx.now() - after)).scalars().all()
-    return sum(resume(ctx, n) for n in stale)
+    """Resume every ``sending`` notification without progress for ``after``, each locked until the commit
+    (``FOR UPDATE`` on PostgreSQL, in id order; SQLite's writing transaction already excludes the chunks)."""
+    stale = select(Notification).where(Notification.state == "sending", Notification.updated_at < ctx.now() - after)
+    locked = ctx.session.execute(for_update(stale.order_by(Notification.id), ctx.session)).scalars().all()
+    return sum(resume(ctx, n) for n in locked)
 
 
 def finish_complete(ctx: Context) -> int:
