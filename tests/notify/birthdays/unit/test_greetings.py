@@ -4,7 +4,9 @@ from datetime import date
 
 from sqlalchemy import select
 
+from services.notify.birthdays.greetings import political_birthdays
 from services.notify.models import InboxMessage, Notification
+from shared.context import Context
 
 from ...support import BRANCH_A, BRANCH_B, load_directory, person
 
@@ -62,3 +64,17 @@ def test_a_leap_year_greets_29_february_on_the_29th(notify, pump):
     with notify.db.session() as s:
         keys = set(s.execute(select(Notification.key)).scalars())
     assert {"political_birthday:2024:1", "political_birthday:2024:2", "political_birthday:2024:6"} <= keys
+
+
+def test_the_greeting_run_with_a_fake_publish_asks_once_per_greeting_and_list(notify):
+    _directory(notify)
+    published = []
+    with notify.db.session() as s:
+        ctx = Context(s, notify.runtime.settings, published.append)
+        assert political_birthdays(ctx, date(2024, 2, 29)) == {
+            "celebrants": 2, "greetings_sent": 2, "secretary_lists_sent": 2}  # persons 1 and 6; A's and B's secretary
+        assert political_birthdays(ctx, date(2024, 2, 29))["greetings_sent"] == 0
+        keys = s.execute(select(Notification.key).order_by(Notification.id)).scalars().all()
+    assert keys == ["political_birthday:2024:1", "political_birthday:2024:6",
+                    "political_birthday_list:2024-02-29:4", "political_birthday_list:2024-02-29:7"]
+    assert [type(m).__name__ for m in published] == ["ResolveNotification"] * 4
