@@ -2,7 +2,7 @@
 
 from flask import Flask
 
-from services.notify.extensions import service
+from services.notify.app import service
 from shared.settings import Settings
 
 

@@ -3,22 +3,19 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 import structlog
 
-from services.notify import delivery, sending, sweeper
-from services.notify.channels import Channels, from_settings
-from services.notify.commands import DeliverChunk, ResolveNotification
-from services.notify.extensions import service
-from services.notify.models import directory
-from shared.db import utcnow
+from services.notify.app import service
+from services.notify.delivery.channels import Channels, from_settings
+from services.notify.directory.models import directory
+from services.notify.notifications import accepting, fanout, resolving, sweeper
+from services.notify.notifications.commands import DeliverChunk, ResolveNotification
 from shared.directory import register_consumer
 from shared.messages import MessageError, SendNotification
 from shared.settings import Settings
 
 log = structlog.get_logger(__name__)
-LOCAL_TZ = ZoneInfo("Asia/Shanghai")
 
 directory_changed = register_consumer(service, directory)
 
@@ -41,8 +38,8 @@ def send(message: dict) -> int | None:
     except MessageError as exc:
         log.error("notify_send_rejected", error=str(exc))
         return None
-    with service.db.session() as session:
-        notification, created = sending.create(session, service.publish, msg, utcnow())
+    with service.unit_of_work() as ctx:
+        notification, created = accepting.accept(ctx, msg)
         log.info("notification_accepted", notification_id=notification.id, new=created, category=msg.category)
         return notification.id
 
@@ -50,23 +47,24 @@ def send(message: dict) -> int | None:
 @service.celery.task(name="notify.resolve", ignore_result=True)
 def resolve(message: dict) -> int:
     cmd = ResolveNotification.from_payload(message)
-    with service.db.session() as session:
-        return sending.resolve(session, service.publish, cmd.notification_id, utcnow())
+    with service.unit_of_work() as ctx:
+        return resolving.resolve(ctx, cmd.notification_id)
 
 
 @service.celery.task(name="notify.deliver", ignore_result=True)
 def deliver(message: dict) -> dict:
     cmd = DeliverChunk.from_payload(message)
-    return delivery.deliver(service.db, cmd.notification_id, list(cmd.person_ids), channels(), utcnow)
+    return fanout.deliver(service.unit_of_work, cmd.notification_id, list(cmd.person_ids), channels())
 
 
 @service.celery.task(name="notify.sweep", ignore_result=True)
 def sweep() -> dict:
-    with service.db.session() as session:
-        return sweeper.sweep(session, service.publish, utcnow())
+    with service.unit_of_work() as ctx:
+        return sweeper.sweep(ctx)
 
 
 @service.celery.task(name="notify.political_birthdays", ignore_result=True)
 def political_birthdays(day: str | None = None) -> dict:
-    """The nightly greeting run (beat); ``day`` defaults to today in China."""
-    return service.daily(date.fromisoformat(day) if day else datetime.now(LOCAL_TZ).date())
+    """The nightly greeting run (beat); ``day`` defaults to today in the campaign's time zone."""
+    today = datetime.now(service.runtime.settings.zone).date()
+    return service.daily(date.fromisoformat(day) if day else today)

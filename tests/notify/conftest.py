@@ -1,4 +1,4 @@
-"""Notify fixtures: the task pump, a real SMTP server, a webhook receiver, settings changes."""
+"""Notify fixtures: a small directory, the task pump, a real SMTP server, a webhook receiver, settings changes."""
 
 from __future__ import annotations
 
@@ -9,7 +9,13 @@ from aiosmtpd.controller import Controller
 
 from shared.testing.serving import serving
 
-from .support import MailBox, Pump, Receiver, free_port
+from .support import BRANCH_A, BRANCH_B, MailBox, Pump, Receiver, free_port, load_directory, person
+
+
+@pytest.fixture
+def people(notify):
+    """Persons 1 and 2 in branch A, person 3 in branch B."""
+    load_directory(notify, [person(1, BRANCH_A), person(2, BRANCH_A), person(3, BRANCH_B)])
 
 
 @pytest.fixture

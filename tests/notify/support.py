@@ -7,16 +7,19 @@ import json
 import socket
 import threading
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 
 from werkzeug.wrappers import Request, Response
 
 from services.notify.models import directory
+from services.notify.notifications import accepting, status, sweeper
 from shared.directory import apply
-from shared.messages import DirectoryChanged, OrgRecord, PersonRecord
+from shared.messages import DirectoryChanged, OrgRecord, PersonRecord, SendNotification
 from shared.webhooks import SeenIds, Verifier, WebhookRejected
 
-ROOT, UNIT, BRANCH_A, BRANCH_B = 1, 2, 3, 4
+from .factories import BRANCH_A, PersonFactory
+
+ROOT, UNIT, BRANCH_B = 1, 2, 4
 
 
 def org_records() -> list[OrgRecord]:
@@ -28,14 +31,32 @@ def org_records() -> list[OrgRecord]:
 
 def person(pid: int, org_id: int = BRANCH_A, party: bool = True, joined: date | None = None,
            roles: tuple[str, ...] = (), email: str | None = "") -> PersonRecord:
-    mail = f"p{pid}@hzsteel.example" if email == "" else email
-    return PersonRecord(pid, f"E{pid}", f"党员{pid}", org_id, party, joined.isoformat() if joined else None,
-                        list(roles), mail)
+    """Person ``pid`` (``email=None``: without an address; left out: ``p<pid>@hzsteel.example``)."""
+    extra = {} if email == "" else {"email": email}
+    return PersonFactory.build(id=pid, org_id=org_id, party_member=party, roles=list(roles),
+                               joined_party_on=joined.isoformat() if joined else None, **extra)
 
 
 def load_directory(service, people: list[PersonRecord]) -> None:
     with service.db.session() as session:
         apply(session, directory, DirectoryChanged(orgs=org_records(), people=people))
+
+
+def accept(service, msg: SendNotification) -> int:
+    """``msg`` accepted as the ``notify.send`` task would (committed: its resolve message is relayed)."""
+    with service.unit_of_work() as ctx:
+        return accepting.accept(ctx, msg)[0].id
+
+
+def sweep(service, at: datetime | None = None) -> dict[str, int]:
+    """One sweep as the beat runs it, with the clock at ``at`` (default: now)."""
+    with service.unit_of_work(clock=(lambda: at) if at else None) as ctx:
+        return sweeper.sweep(ctx)
+
+
+def notification_status(service, notification_id: int) -> dict:
+    with service.unit_of_work(read_only=True) as ctx:
+        return status.counts(ctx.session, status.get(ctx.session, notification_id))
 
 
 @dataclasses.dataclass

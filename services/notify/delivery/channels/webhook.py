@@ -1,0 +1,79 @@
+"""Webhook deliveries: a signed POST (Standard Webhooks) to each allow-listed endpoint reaching the person."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import httpx
+
+from services.notify.delivery.channels.interface import Letter, Target
+from services.notify.delivery.domain.outcomes import NO_ADDRESS, Outcome, http_outcome, permanent, temporary
+from shared.webhooks import UnsafeUrl, body_bytes, check_url, sign
+
+
+class WebhookSender(Protocol):
+    def send(self, target: Target, msg_id: str, payload: dict[str, Any]) -> Outcome: ...
+
+
+class HttpWebhookSender:
+    """Checks the URL against the allow-list at every send (DNS may have changed since registration)."""
+
+    def __init__(self, allow: str = "", timeout: float = 5.0) -> None:
+        self.allow = allow
+        self.client = httpx.Client(timeout=timeout, follow_redirects=False, trust_env=False)
+
+    def send(self, target: Target, msg_id: str, payload: dict[str, Any]) -> Outcome:
+        try:
+            check_url(target.url, self.allow)
+        except UnsafeUrl as exc:
+            return permanent(f"url refused: {exc.reason}")
+        body = body_bytes(payload)
+        try:
+            response = self.client.post(target.url, content=body, headers=sign(target.secret, msg_id, body))
+        except httpx.HTTPError as exc:
+            return temporary(f"{type(exc).__name__}: {exc}")
+        return http_outcome(response.status_code)
+
+    def close(self) -> None:
+        self.client.close()
+
+
+def message_id(letter: Letter) -> str:
+    """The same for every attempt of one delivery, so receivers can drop a repeat."""
+    return f"msg_n{letter.notification_id}_p{letter.person_id}"
+
+
+def payload(letter: Letter) -> dict[str, Any]:
+    p = letter.person
+    person = {"id": letter.person_id, "name": p.name if p else None, "employee_no": p.employee_no if p else None,
+              "org_id": p.org_id if p else None}
+    return {"type": f"notification.{letter.category}", "timestamp": letter.at.isoformat(),
+            "data": {"notification_id": letter.notification_id, "category": letter.category,
+                     "subject": letter.subject, "body": letter.body, "link": letter.link, "person": person}}
+
+
+@dataclass
+class WebhookChannel:
+    sender: WebhookSender
+    name: str = "webhook"
+    in_transaction: bool = False
+
+    def unreachable(self, letter: Letter) -> str | None:
+        return None if letter.targets else "no_endpoint"
+
+    def send(self, letters: Sequence[Letter]) -> list[Outcome]:
+        return [self._send_one(letter) for letter in letters]
+
+    def _send_one(self, letter: Letter) -> Outcome:
+        """Every endpoint reaching the person; the first failure if any failed."""
+        if not letter.targets:
+            return NO_ADDRESS
+        results = [self.sender.send(t, message_id(letter), payload(letter)) for t in letter.targets]
+        return next((r for r in results if not r.ok), results[0])
+
+    def close(self) -> None:
+        close = getattr(self.sender, "close", None)
+        if close is not None:
+            close()

@@ -1,0 +1,76 @@
+"""Delivering one chunk of a notification over its channels, exactly once per person × channel.
+
+1. One transaction writes the chunk's ledger rows (``ON CONFLICT DO NOTHING`` on the unique
+   notification × person × channel key), delivers the channels that live in the database (the
+   inbox) for the rows it inserted, and claims the pending email/webhook rows (``pending → sending``).
+   A rerun of the chunk inserts nothing and claims nothing that another run holds.
+2. The claimed emails and webhooks are sent, outside any transaction.
+3. A second transaction records each outcome: sent, pending again with backoff, or failed.
+A worker killed during 1 loses nothing (rolled back, redelivered); killed during 2 leaves rows in
+``sending`` that the sweeper fails as interrupted rather than risk sending twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from dataclasses import replace
+
+from services.notify.delivery import ledger
+from services.notify.delivery.channels import Channels, Letter
+from services.notify.delivery.domain.outcomes import NO_ADDRESS, Outcome
+from services.notify.notifications import progress
+from services.notify.notifications.chunks import ledger_rows, load_chunk
+from services.notify.notifications.models import Notification
+from shared.context import Context
+
+UnitOfWork = Callable[[], AbstractContextManager[Context]]
+Send = tuple[str, Letter]  # a claimed delivery: its channel and its letter
+
+
+def deliver(unit_of_work: UnitOfWork, notification_id: int, person_ids: list[int], channels: Channels) -> dict:
+    """Deliver one chunk (see the module doc) in units of work from ``unit_of_work``; what this run did."""
+    with unit_of_work() as ctx:
+        notification = ctx.session.get(Notification, notification_id)
+        if notification is None or notification.state != "sending":
+            return {"inserted": 0, "claimed": 0}
+        inserted, sends = write_and_claim(ctx, notification, person_ids, channels)
+    if sends:
+        outcomes = send(sends, channels)
+        with unit_of_work() as ctx:
+            progress.touch(ctx.session, notification_id, 0, ctx.now())  # serialises with the other chunks
+            ledger.record(ctx.session, [(x.delivery_id, x.attempts) for _, x in sends], outcomes, ctx.now())
+            progress.finish(ctx.session, notification_id, ctx.now())
+    return {"inserted": inserted, "claimed": len(sends)}
+
+
+def write_and_claim(ctx: Context, notification: Notification, person_ids: list[int],
+                    channels: Channels) -> tuple[int, list[Send]]:
+    """Step 1: the ledger rows, the inbox, the claims; how many rows this run wrote and what it must send."""
+    session, now = ctx.session, ctx.now()
+    on = channels.on(session)
+    chunk = load_chunk(session, notification, person_ids)
+    inserted = ledger.write(session, ledger_rows(chunk, on, now))
+    for name, channel in on.items():
+        if channel.in_transaction:
+            channel.send([chunk.letter(r.person_id, now) for r in inserted if r.channel == name and r.state == "sent"])
+    claimed = []
+    if any(not on[name].in_transaction for name in notification.channels):
+        claimed = ledger.claim(session, notification.id, person_ids, now)
+    sends = [(r.channel, replace(chunk.letter(r.person_id, now), delivery_id=r.id, attempts=r.attempts))
+             for r in claimed]
+    progress.touch(session, notification.id, len(inserted), now)  # locks the notification row: the last
+    if not sends:  # chunk to commit sees every other chunk's rows and finishes
+        progress.finish(session, notification.id, now)
+    return len(inserted), sends
+
+
+def send(sends: list[Send], channels: Channels) -> list[Outcome]:
+    """Step 2: every claimed letter over its channel, a batch per channel; one outcome per send, in order."""
+    outcomes: list[Outcome | None] = [None] * len(sends)
+    for name, channel in channels.outbound().items():
+        mine = [i for i, (c, _) in enumerate(sends) if c == name]
+        if mine:
+            for i, outcome in zip(mine, channel.send([sends[i][1] for i in mine]), strict=True):
+                outcomes[i] = outcome
+    return [o if o is not None else NO_ADDRESS for o in outcomes]

@@ -1,0 +1,67 @@
+"""Following a notification: its state and delivery counts from the ledger, and its failures.
+
+Who may read it: admins and system callers, whoever created it, and the admins of the org it went to.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from services.notify.delivery import ledger
+from services.notify.directory.access import tag
+from services.notify.directory.lookups import org_lineage
+from services.notify.notifications.models import Notification
+from shared.auth import Principal, require_org
+from shared.errors import Forbidden, NotFound
+from shared.pagination import paginate
+
+SETTLED = ("sent", "failed", "skipped")
+
+
+def get(session: Session, notification_id: int) -> Notification:
+    notification = session.get(Notification, notification_id)
+    if notification is None:
+        raise NotFound()
+    return notification
+
+
+def require_reader(principal: Principal, session: Session, notification: Notification) -> None:
+    if principal.is_admin or principal.is_system or notification.created_by == tag(principal):
+        return
+    org_id = (notification.recipients or {}).get("org_id")
+    if org_id is None:
+        raise Forbidden()
+    require_org(principal, org_lineage(session, org_id))
+
+
+def status(session: Session, principal: Principal, notification_id: int) -> dict:
+    notification = get(session, notification_id)
+    require_reader(principal, session, notification)
+    return counts(session, notification)
+
+
+def failures(session: Session, principal: Principal, notification_id: int, page: int, page_size: int) -> dict:
+    """Deliveries that stayed failed after their retries, one page."""
+    require_reader(principal, session, get(session, notification_id))
+    return paginate(session, ledger.failures(notification_id), page, page_size)
+
+
+def counts(session: Session, notification: Notification) -> dict:
+    """``{state, total, delivered, failed, skipped, pending, by_channel}`` from the ledger."""
+    by_channel: dict[str, dict[str, int]] = {c: _zero() for c in notification.channels}
+    for channel, state, n in ledger.tally(session, notification.id):
+        by_channel.setdefault(channel, _zero())[state if state in SETTLED else "pending"] += n
+    for channel, c in by_channel.items():
+        if channel in notification.channels:  # pending: whoever has no settled row yet, row or not
+            c["pending"] = max(notification.recipient_count - c["sent"] - c["failed"] - c["skipped"], 0)
+    total = {k: sum(c[k] for c in by_channel.values()) for k in ("sent", "failed", "skipped", "pending")}
+    return {"id": notification.id, "key": notification.key, "category": notification.category,
+            "subject": notification.subject, "state": notification.state, "channels": notification.channels,
+            "recipients": notification.recipient_count, "total": notification.total,
+            "delivered": total["sent"], "failed": total["failed"], "skipped": total["skipped"],
+            "pending": total["pending"], "by_channel": by_channel,
+            "created_at": notification.created_at, "finished_at": notification.finished_at}
+
+
+def _zero() -> dict[str, int]:
+    return {"sent": 0, "failed": 0, "skipped": 0, "pending": 0}

@@ -1,0 +1,31 @@
+"""Who gets what over which channel: a person's muted categories and channels, and mandatory categories."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+
+from shared.messages import CHANNELS
+
+
+@dataclass(frozen=True)
+class Preferences:
+    muted_categories: frozenset[str] = frozenset()
+    channels: frozenset[str] = frozenset(CHANNELS)
+
+
+DEFAULT_PREFERENCES = Preferences()
+
+
+def skip_reason(category: str, channel: str, prefs: Preferences, mandatory: Collection[str]) -> str | None:
+    """Why this delivery is skipped (recorded in the ledger), or None to deliver it.
+
+    A mandatory category goes through whatever the person muted or switched off.
+    """
+    if category in mandatory:
+        return None
+    if category in prefs.muted_categories:
+        return "muted"
+    if channel not in prefs.channels:
+        return "channel_off"
+    return None

@@ -1,1 +1,0 @@
-"""Blueprints of the notify API, one module per resource."""
