@@ -1,6 +1,6 @@
 """A service as the command line and the tests see it: name, app factory, worker, migrations, jobs.
 
-Each service declares one :class:`Service` (in its ``extensions.py``) and publishes it under the
+Each service declares one :class:`Service` (in its ``app.py``) and publishes it under the
 ``xianfeng.services`` entry point; ``xianfeng`` finds services only through that entry point, so
 ``shared`` never imports a service.
 """

@@ -11,13 +11,13 @@ import contextlib
 import os
 import signal
 import subprocess
-import sys
 import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from shared.embedded import EmbeddedBroker
 from shared.settings import Settings
+from shared.supervisor import xianfeng_argv
 
 
 def wait_for(predicate: Callable[[], object], timeout: float, interval: float = 0.1, what: str = "condition"):
@@ -58,7 +58,7 @@ class WorkerProcess:
         self.starts += 1
         log = self.log_path.open("ab")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "shared.cli", "worker", self.service.name, "--concurrency", str(self.concurrency)],
+            xianfeng_argv("worker", self.service.name, "--concurrency", str(self.concurrency)),
             env={**os.environ, **self.environ}, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
             start_new_session=True,
         )
