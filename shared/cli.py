@@ -264,11 +264,8 @@ def main(argv: list[str] | None = None) -> int:
     except SettingsError as exc:
         print(f"xianfeng: {exc}", file=sys.stderr)
         return 2
-    except CommandRefused as exc:
+    except (CommandRefused, Refused) as exc:
         print(f"xianfeng {args.command}: {exc}", file=sys.stderr)
-        return 2
-    except Refused as exc:
-        print(f"xianfeng run: refusing to start: {exc}", file=sys.stderr)
         return 2
 
 

@@ -24,6 +24,9 @@ LOCK_NAME = "run.lock"
 class Refused(RuntimeError):
     """``xianfeng run`` must not start: something it needs is in use."""
 
+    def __init__(self, reason: str) -> None:
+        super().__init__(f"refusing to start: {reason}")
+
 
 def describe(pid: int | None) -> str:
     """``pid 123 (xianfeng run)``: the process as ps would show it, or what is known of it."""

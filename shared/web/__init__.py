@@ -133,7 +133,7 @@ def _request_ids(app: Flask, service: str) -> None:
     def _finish(response: Response) -> Response:
         response.headers["X-Request-ID"] = g.get("request_id", "")
         elapsed = round((time.perf_counter() - g.get("started", time.perf_counter())) * 1000, 1)
-        quiet = request.path in _PROBES or request.path.startswith(docs.ASSETS_URL)
+        quiet = request.path in _PROBES or request.path.startswith(docs.ASSETS_PATH)
         (log.debug if quiet else log.info)("request", status=response.status_code, ms=elapsed)
         return response
 

@@ -46,6 +46,8 @@ def test_docs_and_every_asset_it_references_come_from_the_service(name, services
     for reference in parser.found:
         url = urljoin(base + "/docs", reference)
         assert urlsplit(url).netloc == "localhost", reference
+        behind_a_prefix = urljoin(f"https://xianfeng.example.internal/{name}/docs", reference)  # an ingress path
+        assert urlsplit(behind_a_prefix).path.startswith(f"/{name}/docs/assets/"), reference
         asset = client.get(urlsplit(url).path)
         assert asset.status_code == 200, reference
         assert int(asset.headers["Content-Length"]) > 1000

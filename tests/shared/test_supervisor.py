@@ -3,6 +3,7 @@ announces readiness once, and its children die with it; the preflight's refusals
 
 from __future__ import annotations
 
+import logging
 import os
 import signal
 import socket
@@ -95,6 +96,19 @@ def test_tiers_start_in_order_and_ready_is_announced_once_when_everything_answer
     finally:
         running.stop()
     assert len(announced) == 1
+
+
+def test_a_heartbeat_at_debug_names_the_children_and_their_restarts(caplog):
+    caplog.set_level(logging.DEBUG)
+    child = Child("steady", SLEEPER)
+    running = Running(Supervisor([child], heartbeat=0.3, grace=5))
+    try:
+        wait_for(lambda: any(isinstance(r.msg, dict) and r.msg.get("event") == "heartbeat" for r in caplog.records),
+                 10, what="a heartbeat")
+    finally:
+        running.stop()
+    beat = next(r for r in caplog.records if isinstance(r.msg, dict) and r.msg.get("event") == "heartbeat")
+    assert beat.levelno == logging.DEBUG and beat.msg["children"] == {"steady": child.pid}
 
 
 def test_children_die_with_their_parent_even_on_sigkill(tmp_path):
