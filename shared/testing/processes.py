@@ -8,6 +8,7 @@ the test's databases and broker, and can be killed mid-task and restarted.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import signal
 import subprocess
@@ -113,6 +114,16 @@ class WorkerProcess:
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+
+    def runs(self, task_id: str, state: str = "SUCCESS") -> int:
+        """How many times the worker logged ``task_done`` for ``task_id`` in ``state`` (one JSON line per run)."""
+        count = 0
+        for line in self.log().splitlines():
+            if line.startswith("{") and f'"{task_id}"' in line:
+                event = json.loads(line)
+                count += event.get("event") == "task_done" and event.get("task_id") == task_id \
+                    and event.get("state") == state
+        return count
 
 
 def processes_using(marker: str) -> list[int]:
