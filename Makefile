@@ -8,10 +8,21 @@ PYTEST_ARGS ?=
 
 install: $(STAMP)
 
+# pip without progress bars; what it says goes to $(VENV)/pip.log: all of it is shown if it fails, only its
+# warnings and errors if it succeeds (less "Location … is ignored", which a machine's pip configuration
+# naming an empty local mirror says once per package)
+PIP_LOG := $(VENV)/pip.log
+define pip_install
+	@$(PY) -m pip install -q --progress-bar off --disable-pip-version-check $(1) >$(PIP_LOG) 2>&1 \
+	  || { cat $(PIP_LOG); echo "pip failed: see $(PIP_LOG)"; exit 1; }
+	@grep -E '^(WARNING|ERROR)' $(PIP_LOG) | grep -v 'is ignored: it is neither a file nor a directory' || true
+endef
+
 $(STAMP): pyproject.toml
 	@test -x $(PY) || python3 -m venv $(VENV)
-	$(PY) -m pip install -q --disable-pip-version-check --upgrade pip setuptools wheel
-	$(PY) -m pip install -q --disable-pip-version-check -e '.[dev]'
+	@echo "installing xianfeng and its dependencies into $(VENV) …"
+	$(call pip_install,--upgrade pip setuptools wheel)
+	$(call pip_install,-e '.[dev]')
 	@touch $(STAMP)
 
 # Debian's chromium for the page tests (Playwright drives it; it cannot download a browser here),
@@ -25,7 +36,7 @@ browser:
 	fi
 
 run: install
-	$(VENV)/bin/xianfeng run
+	@$(VENV)/bin/xianfeng run
 
 # branch coverage of the code the tests run in-process (processes they start are not measured)
 COVERAGE := --cov --cov-report=term:skip-covered

@@ -14,9 +14,10 @@ def schedule(services: dict) -> dict:
     return entries
 
 
-def run_beat(settings: Settings, services: dict) -> int:
+def run_beat(settings: Settings, services: dict, verbose: bool = False) -> int:
     app = celery_setup.configure(celery_setup.make_celery("beat"), settings)
     app.conf.beat_schedule = schedule(services)
     path = settings.data_dir / "beat-schedule"
-    app.start(["beat", "-s", str(path), "-l", "INFO", "--pidfile="])
+    quiet = [] if verbose else ["--quiet"]  # no banner
+    app.start([*quiet, "beat", "-s", str(path), "-l", "INFO", "--pidfile="])
     return 0

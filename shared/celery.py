@@ -17,6 +17,7 @@ from shared.logs import bind_request, current_request_id, mask_values, new_reque
 from shared.settings import SERVICES, Settings, load
 
 log = structlog.get_logger(__name__)
+PERIODIC_HEADER = "celery_beat_task"  # Celery's beat sets this header on every task it sends
 
 
 def queue_of(task_name: str) -> str | None:
@@ -121,8 +122,10 @@ def _bind_task_context(task_id=None, task=None, **_kw):
 
 
 @signals.task_postrun.connect
-def _log_task_done(task_id=None, state=None, **_kw):
-    """One JSON line per task run, carrying the request id of the request that caused it."""
+def _log_task_done(task_id=None, task=None, state=None, **_kw):
+    """One JSON line per task run, carrying the request id of the request that caused it; a periodic task
+    that succeeded (the beat sends some every 10 s) logs it at DEBUG, so that an idle service is quiet."""
     started = _started.pop(task_id, None) if task_id else None
     elapsed = round((time.perf_counter() - started) * 1000, 1) if started is not None else None
-    log.info("task_done", state=state, ms=elapsed)
+    periodic = task is not None and getattr(task.request, PERIODIC_HEADER, False)
+    (log.debug if periodic and state == "SUCCESS" else log.info)("task_done", state=state, ms=elapsed)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from datetime import date
 from pathlib import Path
@@ -13,6 +12,10 @@ from shared import auth
 from shared.errors import ApiError
 from shared.logs import configure as configure_logs
 from shared.settings import Settings, SettingsError, load
+
+
+class CommandRefused(RuntimeError):
+    """The command cannot do what it was asked here; the message says why (exit status 2)."""
 
 
 def _settings() -> Settings:
@@ -33,10 +36,30 @@ def _services(names: list[str] | None = None):
     return found
 
 
+def _signing_secret(settings: Settings) -> str:
+    """The HS256 key tokens are minted with; a clear refusal where there is none (production on JWKS only)."""
+    if settings.hs256_secret is None:
+        raise CommandRefused(
+            "no HS256 secret is configured (XIANFENG_SECRET_KEY is unset or the default in "
+            "production), so no token can be minted here"
+            + ("; this deployment accepts the identity provider's tokens (XIANFENG_JWKS_URL): get one there"
+               if settings.jwks_url else "")
+        )
+    return settings.hs256_secret
+
+
 def cmd_token(args) -> int:
     settings = load()
-    print(auth.mint(settings.secret_key, roles=args.role, sub=args.sub, org=args.org, ttl=args.ttl))
+    print(auth.mint(_signing_secret(settings), roles=args.role, sub=args.sub, org=args.org,
+                    ttl=args.ttl))
     return 0
+
+
+def _token_usage(args) -> str | None:
+    """What argparse cannot say alone: an org admin administers an org."""
+    if "org_admin" in args.role and args.org is None:
+        return "--role org_admin needs --org ORG_ID (the org it administers, with its subtree)"
+    return None
 
 
 def cmd_migrate(args) -> int:
@@ -59,7 +82,8 @@ def cmd_serve(args) -> int:
     port = args.port or settings.service(svc.name).port
     from shared.wsgi import serve
 
-    return serve(lambda: svc.create_app(settings), settings.bind_host, port, args.workers or settings.web_workers)
+    return serve(lambda: svc.create_app(settings), settings.bind_host, port, args.workers or settings.web_workers,
+                 verbose=args.verbose)
 
 
 def cmd_worker(args) -> int:
@@ -67,14 +91,15 @@ def cmd_worker(args) -> int:
     svc = _services([args.service])[args.service]
     _migrate_if_embedded(svc, settings)
     svc.start(settings)
-    svc.celery.worker_main(svc.worker_argv(args.concurrency or settings.worker_concurrency))
+    quiet = [] if args.verbose else ["--quiet"]  # no banner
+    svc.celery.worker_main([*quiet, *svc.worker_argv(args.concurrency or settings.worker_concurrency)])
     return 0
 
 
 def cmd_beat(args) -> int:
     from shared.beat import run_beat
 
-    return run_beat(_settings(), _services())
+    return run_beat(_settings(), _services(), verbose=args.verbose)
 
 
 def cmd_daily(args) -> int:
@@ -139,7 +164,8 @@ def cmd_demo(args) -> int:
             for name in ("pledge", "survey", "notify")}
     day = date.fromisoformat(args.date) if args.date else next_quarter_start(date.today())
     try:
-        year = play(Api(urls, settings.secret_key), day, say=lambda line: print(line, flush=True))
+        year = play(Api(urls, _signing_secret(settings)), day,
+                    say=lambda line: print(line, flush=True))
     except (CampaignError, TimeoutError) as exc:
         print(f"xianfeng demo: {exc}", file=sys.stderr)
         return 1
@@ -149,87 +175,86 @@ def cmd_demo(args) -> int:
 
 
 def cmd_run(args) -> int:
-    from shared.embedded import EmbeddedBroker
-    from shared.supervisor import Child, Supervisor, xianfeng_argv
+    from shared.run import run
 
-    settings = _settings()
-    services = _services()
-    broker = None
-    if settings.broker_is_embedded:
-        broker = EmbeddedBroker(settings.data_dir, settings.embedded_broker_socket)
-        broker.start()
-    try:
-        for svc in services.values():
-            svc.migrate(settings)
-        children = []
-        for name in services:
-            children.append(Child(f"{name}-web", xianfeng_argv("serve", name)))
-            children.append(Child(f"{name}-worker", xianfeng_argv("worker", name)))
-        children.append(Child("beat", xianfeng_argv("beat")))
-        env = dict(os.environ, XIANFENG_DATA_DIR=str(settings.data_dir))
+    return run(_settings(), _services(), verbose=args.verbose)
 
-        def started() -> None:
-            print("xianfeng is starting:", flush=True)
-            for name in services:
-                print(f"  {name:<7} {settings.service(name).url}  (docs: {settings.service(name).url}/docs)",
-                      flush=True)
-            print("Ctrl-C stops everything.", flush=True)
 
-        return Supervisor(children).run(env, on_started=started)
-    finally:
-        if broker is not None:
-            broker.stop()
+def _positive(kind: str):
+    """An argparse type: a whole number above 0 (argparse's error names the option and the value)."""
+
+    def parse(raw: str) -> int:
+        try:
+            value = int(raw)
+        except ValueError:
+            value = 0
+        if value <= 0:
+            raise argparse.ArgumentTypeError(f"must be a positive whole number ({kind}), not {raw!r}")
+        return value
+
+    return parse
+
+
+VERBOSE_HELP = "also show the start-up banners and info lines of alembic, Celery and gunicorn"
 
 
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="xianfeng", description="先锋 — 创先争优 campaign services")
+    p.add_argument("-v", "--verbose", action="store_true", help=VERBOSE_HELP)
+    common = argparse.ArgumentParser(add_help=False)  # --verbose after the command too
+    common.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS, help=VERBOSE_HELP)
     sub = p.add_subparsers(dest="command", required=True)
-    sub.add_parser("run", help="start all services, their workers and the scheduler").set_defaults(func=cmd_run)
-    s = sub.add_parser("serve", help="start one service's web process")
+
+    def command(name: str, help: str, func) -> argparse.ArgumentParser:
+        parser = sub.add_parser(name, help=help, parents=[common])
+        parser.set_defaults(func=func, subparser=parser)
+        return parser
+
+    command("run", "start all services, their workers and the scheduler", cmd_run)
+    s = command("serve", "start one service's web process", cmd_serve)
     s.add_argument("service")
-    s.add_argument("--port", type=int)
-    s.add_argument("--workers", type=int)
-    s.set_defaults(func=cmd_serve)
-    w = sub.add_parser("worker", help="start one service's Celery worker")
+    s.add_argument("--port", type=_positive("port"))
+    s.add_argument("--workers", type=_positive("processes"))
+    w = command("worker", "start one service's Celery worker", cmd_worker)
     w.add_argument("service")
-    w.add_argument("--concurrency", type=int)
-    w.set_defaults(func=cmd_worker)
-    sub.add_parser("beat", help="start the scheduler").set_defaults(func=cmd_beat)
-    m = sub.add_parser("migrate", help="apply migrations")
+    w.add_argument("--concurrency", type=_positive("processes"))
+    command("beat", "start the scheduler", cmd_beat)
+    m = command("migrate", "apply migrations", cmd_migrate)
     m.add_argument("service", nargs="?")
-    m.set_defaults(func=cmd_migrate)
-    t = sub.add_parser("token", help="print a bearer token")
-    t.add_argument("--role", action="append", required=True, choices=auth.ROLES)
-    t.add_argument("--sub")
-    t.add_argument("--org", type=int)
-    t.add_argument("--ttl", type=int, default=3600)
-    t.set_defaults(func=cmd_token)
-    sub.add_parser("seed-demo", help="load the demo group").set_defaults(func=cmd_seed_demo)
-    d = sub.add_parser("daily", help="run the nightly jobs for a date")
+    t = command("token", "print a bearer token (HS256, signed with XIANFENG_SECRET_KEY)", cmd_token)
+    t.add_argument("--role", action="append", required=True, choices=auth.ROLES,
+                   help="repeat for several roles; org_admin needs --org")
+    t.add_argument("--sub", help="the person id (member tokens) or the calling system's name")
+    t.add_argument("--org", type=_positive("an org id"), metavar="ORG_ID", help="the org an org_admin administers")
+    t.add_argument("--ttl", type=_positive("seconds"), default=3600, help="lifetime in seconds (default 3600)")
+    t.set_defaults(usage=_token_usage)
+    command("seed-demo", "load the demo group", cmd_seed_demo)
+    d = command("daily", "run the nightly jobs for a date", cmd_daily)
     d.add_argument("--date", help="YYYY-MM-DD (default: today)")
-    d.set_defaults(func=cmd_daily)
-    sub.add_parser("sync-directory", help="resend the full directory to survey and notify").set_defaults(
-        func=cmd_sync_directory
-    )
-    demo = sub.add_parser("demo", help="play one campaign year of a demo group against running services")
+    command("sync-directory", "resend the full directory to survey and notify", cmd_sync_directory)
+    demo = command("demo", "play one campaign year of a demo group against running services", cmd_demo)
     for name in ("pledge", "survey", "notify"):
         demo.add_argument(f"--{name}-url", help=f"base URL of {name} (default: from the settings)")
     demo.add_argument("--date", help="YYYY-MM-DD the nightly run will find due (default: next quarter's first day)")
-    demo.set_defaults(func=cmd_demo)
-    dl = sub.add_parser("dead-letters", help="list (or replay) tasks of a service that failed for good")
+    dl = command("dead-letters", "list (or replay) tasks of a service that failed for good", cmd_dead_letters)
     dl.add_argument("service")
     dl.add_argument("--pending", action="store_true", help="only those not replayed yet")
-    dl.add_argument("--limit", type=int, default=50)
+    dl.add_argument("--limit", type=_positive("letters"), default=50)
     dl.add_argument("--replay", metavar="ID", help="send that task again with the same arguments")
-    dl.set_defaults(func=cmd_dead_letters)
     return p
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    from shared.preflight import Refused
+
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    problem = getattr(args, "usage", lambda _args: None)(args)
+    if problem:
+        args.subparser.error(problem)  # its usage line, "xianfeng token: error: …", exit status 2
     try:
         settings = load()
-        configure_logs(settings.log_level, settings.log_json)
+        configure_logs(settings.log_level, settings.log_json, verbose=args.verbose)
         if args.command != "token":
             Path(settings.data_dir).mkdir(parents=True, exist_ok=True)
         return int(args.func(args) or 0)
@@ -238,6 +263,9 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except SettingsError as exc:
         print(f"xianfeng: {exc}", file=sys.stderr)
+        return 2
+    except (CommandRefused, Refused) as exc:
+        print(f"xianfeng {args.command}: {exc}", file=sys.stderr)
         return 2
 
 

@@ -17,6 +17,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "validation_failed": ("输入有误，请检查标出的字段", "Some fields are not valid; see errors"),
     "unauthorized": ("未登录或令牌无效", "Missing or invalid token"),
     "token_expired": ("令牌已过期", "The token has expired"),
+    "identity_provider_unavailable": (
+        "暂时无法从统一身份认证获取签名密钥，请稍后再试",
+        "The identity provider's signing keys cannot be fetched right now; try again later",
+    ),
     "forbidden": ("无权执行此操作", "You are not allowed to do this"),
     "org_forbidden": ("无权访问该组织及其下级", "You are not allowed to act on this organisation"),
     "not_found": ("资源不存在", "Not found"),

@@ -61,9 +61,38 @@ def redact(_logger, _method, event: dict) -> dict:
 
 _configured = False
 
+# Libraries' INFO lines that say nothing an operator acts on (start-up chatter, one line per periodic
+# task sent, received and succeeded): logged at DEBUG instead, unless ``xianfeng --verbose``.  Our own
+# ``task_done`` line still tells each task that was not a periodic one; warnings and errors stay.
+CHATTY_LOGGERS = (
+    "alembic",  # "setup plugin …", "Context impl …", "Will assume …", "Running upgrade …"
+    "celery.beat",  # "Scheduler: Sending due task …" every few seconds
+    "celery.worker.strategy",  # "Task … received"
+    "celery.app.trace",  # "Task … succeeded in …" (failures are ERROR and stay)
+    "celery.apps",  # "… ready."
+    "celery.worker.consumer",  # "Connected to redis+socket://…"
+    "httpx",  # "HTTP Request: GET …" of every outgoing call (readiness probes, the demo's steps)
+)
 
-def configure(level: str = "INFO", json: bool = True) -> None:
-    """Route structlog and stdlib logging (gunicorn, celery, werkzeug) through one JSON renderer."""
+
+class _Demote(logging.Filter):
+    """INFO records of :data:`CHATTY_LOGGERS` become DEBUG records (and pass only if DEBUG is on)."""
+
+    def __init__(self, root: logging.Logger) -> None:
+        super().__init__()
+        self.root = root
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno == logging.INFO and record.name.startswith(CHATTY_LOGGERS):
+            record.levelno, record.levelname = logging.DEBUG, "DEBUG"
+            return self.root.isEnabledFor(logging.DEBUG)
+        return True
+
+
+def configure(level: str = "INFO", json: bool = True, verbose: bool = False) -> None:
+    """Route structlog and stdlib logging (gunicorn, celery, werkzeug) through one JSON renderer.
+
+    ``verbose``: the libraries' start-up and per-task INFO lines too (see :data:`CHATTY_LOGGERS`)."""
     global _configured
     shared = [
         structlog.contextvars.merge_contextvars,
@@ -89,9 +118,12 @@ def configure(level: str = "INFO", json: bool = True) -> None:
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(formatter)
     root = logging.getLogger()
+    if not verbose:
+        handler.addFilter(_Demote(root))
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
     logging.getLogger("werkzeug").setLevel("WARNING")
+    logging.captureWarnings(True)  # a Python warning is one log line like the others, not five raw ones
     _configured = True
 
 

@@ -7,10 +7,11 @@ subtree, ``org``), ``member`` (a person, ``sub`` = person id), ``system`` (anoth
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, fields
+from typing import Any
 
-from shared.errors import Forbidden
+from shared.errors import Forbidden, Unauthorized
 
 ROLES = ("admin", "org_admin", "member", "system")
 
@@ -47,6 +48,70 @@ class Principal:
 
     def to_log(self) -> dict:
         return {"sub": self.sub, "roles": sorted(self.roles), "org": self.org}
+
+
+@dataclass(frozen=True)
+class ClaimMap:
+    """Which claims of a token carry the roles, the org and the person: ours (``roles``, ``org``, ``sub``),
+    or an identity provider's from ``XIANFENG_JWT_CLAIMS`` (``roles=groups,org=dept_id,sub=employee_id``;
+    a dotted name reaches into an object, e.g. ``roles=realm_access.roles``)."""
+
+    roles: str = "roles"
+    org: str = "org"
+    sub: str = "sub"
+
+    @classmethod
+    def parse(cls, spec: str) -> ClaimMap:
+        """``NAME=CLAIM`` pairs, comma-separated; names left out keep our claim; ValueError names a bad pair."""
+        known = [f.name for f in fields(cls)]
+        mapping: dict[str, str] = {}
+        for pair in filter(None, (p.strip() for p in spec.split(","))):
+            ours, sep, theirs = (part.strip() for part in pair.partition("="))
+            if not sep or not ours or not theirs:
+                raise ValueError(f"{pair!r} is not NAME=CLAIM (e.g. roles=groups)")
+            if ours not in known:
+                raise ValueError(f"{ours!r} is not one of {', '.join(known)}")
+            if ours in mapping:
+                raise ValueError(f"{ours} is mapped twice")
+            mapping[ours] = theirs
+        return cls(**mapping)
+
+    def principal(self, claims: Mapping[str, Any], *, lenient: bool = False) -> Principal:
+        """The principal the claims describe; 401 when they describe none we know.
+
+        Strict (our own tokens): every role must be one of ours.  ``lenient`` (the identity provider's,
+        whose groups claim lists groups of other systems too): roles we do not know are ignored, a
+        space- or comma-separated string is a list, and an org may come as a string of digits."""
+        roles = _claim(claims, self.roles)
+        if lenient and isinstance(roles, str):
+            roles = roles.replace(",", " ").split()
+        if not isinstance(roles, list) or not all(isinstance(r, str) for r in roles):
+            raise Unauthorized()
+        if lenient:
+            roles = [r for r in roles if r in ROLES]
+        if not roles or any(r not in ROLES for r in roles):
+            raise Unauthorized()
+        org = _claim(claims, self.org)
+        if lenient and isinstance(org, str) and org.isdigit():
+            org = int(org)
+        if org is not None and (not isinstance(org, int) or isinstance(org, bool)):
+            raise Unauthorized()
+        if "org_admin" in roles and org is None:
+            raise Unauthorized()
+        sub = _claim(claims, self.sub)
+        return Principal(sub=str(sub) if sub is not None else None, roles=frozenset(roles), org=org)
+
+
+def _claim(claims: Mapping[str, Any], name: str) -> Any:
+    """``claims[name]``, or for a dotted name not present as such, the path into nested objects."""
+    if name in claims:
+        return claims[name]
+    value: Any = claims
+    for part in name.split("."):
+        if not isinstance(value, Mapping) or part not in value:
+            return None
+        value = value[part]
+    return value
 
 
 def require_org(principal: Principal, lineage: Iterable[int]) -> None:

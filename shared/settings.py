@@ -37,6 +37,14 @@ class Settings:
     secret_key: str = DEFAULT_SECRET
     # the key being rotated out: tokens it signed are still accepted (verification only), never minted
     secret_key_previous: str = ""
+    # the group's identity provider: RS256/ES256 tokens verified against its JWKS (keys by kid, cached
+    # 5 minutes, fetched again at most every jwks_cooldown seconds for an unknown kid), with its issuer
+    # and our audience required; jwt_claims maps its claim names onto ours ("roles=groups,org=dept_id")
+    jwks_url: str = ""
+    jwt_issuer: str = ""
+    jwt_audience: str = ""
+    jwt_claims: str = ""
+    jwks_cooldown: int = 30
     broker_url: str = ""
     result_backend: str = ""
     broker_key_prefix: str = ""  # kombu global_keyprefix: several deployments on one Redis
@@ -77,6 +85,14 @@ class Settings:
         return self.env == "production"
 
     @property
+    def hs256_secret(self) -> str | None:
+        """The key our own tokens are signed and checked with; none in production without a real
+        ``XIANFENG_SECRET_KEY`` (then only the identity provider's tokens pass, and nothing is minted)."""
+        if self.production and self.secret_key == DEFAULT_SECRET:
+            return None
+        return self.secret_key
+
+    @property
     def zone(self) -> ZoneInfo:
         """The campaign's time zone (``XIANFENG_TIME_ZONE``)."""
         return ZoneInfo(self.time_zone)
@@ -98,9 +114,10 @@ class Settings:
         """Refuse unsafe configurations before anything listens."""
         if self.env not in ("development", "production", "test"):
             raise SettingsError(f"XIANFENG_ENV must be development or production, not {self.env!r}")
-        if self.production and self.secret_key == DEFAULT_SECRET:
-            raise SettingsError("XIANFENG_SECRET_KEY is the default secret: refusing to start in production")
-        if self.production and len(self.secret_key) < 32:
+        if self.production and self.secret_key == DEFAULT_SECRET and not self.jwks_url:
+            raise SettingsError("XIANFENG_SECRET_KEY is the default secret: refusing to start in production "
+                                "(set a real key, or XIANFENG_JWKS_URL to accept the identity provider's tokens only)")
+        if self.production and self.hs256_secret is not None and len(self.secret_key) < 32:
             raise SettingsError("XIANFENG_SECRET_KEY must be at least 32 characters in production")
         if self.secret_key_previous and self.secret_key_previous == self.secret_key:
             raise SettingsError("XIANFENG_SECRET_KEY_PREVIOUS equals XIANFENG_SECRET_KEY: rotation needs a new key")
@@ -112,6 +129,30 @@ class Settings:
             self.secret_key_previous == DEFAULT_SECRET or len(self.secret_key_previous) < 32
         ):
             raise SettingsError("XIANFENG_SECRET_KEY_PREVIOUS must be a real key (32+ characters) in production")
+        self._check_identity_provider()
+
+    def _check_identity_provider(self) -> None:
+        from shared.principal import ClaimMap  # plain Python (principal → errors → i18n)
+
+        if not self.jwks_url:
+            return
+        scheme = self.jwks_url.split("://", 1)[0].lower() if "://" in self.jwks_url else ""
+        if scheme not in ("http", "https"):
+            raise SettingsError(f"XIANFENG_JWKS_URL must be an http(s) URL, not {self.jwks_url!r}")
+        if self.production and scheme != "https":
+            raise SettingsError("XIANFENG_JWKS_URL must be https in production: whoever can change the keys "
+                                "on the way can sign any token")
+        missing = [name for name, value in (("XIANFENG_JWT_ISSUER", self.jwt_issuer),
+                                            ("XIANFENG_JWT_AUDIENCE", self.jwt_audience)) if not value]
+        if missing:
+            raise SettingsError(f"XIANFENG_JWKS_URL needs {' and '.join(missing)}: without them a token the "
+                                f"identity provider issued for another application would pass here")
+        if self.jwks_cooldown < 0:
+            raise SettingsError("XIANFENG_JWKS_COOLDOWN must be 0 or more seconds")
+        try:
+            ClaimMap.parse(self.jwt_claims)
+        except ValueError as exc:
+            raise SettingsError(f"XIANFENG_JWT_CLAIMS: {exc}") from exc
 
 
 def _coerce(raw: str, kind: type) -> object:

@@ -7,6 +7,8 @@ from collections.abc import Callable
 from flask import Flask
 from gunicorn.app.base import BaseApplication
 
+from shared.supervisor import die_with_parent
+
 
 class _Gunicorn(BaseApplication):
     def __init__(self, factory: Callable[[], Flask], options: dict) -> None:
@@ -21,7 +23,12 @@ class _Gunicorn(BaseApplication):
         return self.factory()
 
 
-def serve(factory: Callable[[], Flask], host: str, port: int, workers: int) -> int:
+def _worker_dies_with_master(_arbiter, _worker) -> None:
+    """A gunicorn worker goes when its master goes, even on SIGKILL (it would hold the port otherwise)."""
+    die_with_parent()
+
+
+def serve(factory: Callable[[], Flask], host: str, port: int, workers: int, verbose: bool = False) -> int:
     _Gunicorn(factory, {
         "bind": f"{host}:{port}",
         "workers": workers,
@@ -30,6 +37,7 @@ def serve(factory: Callable[[], Flask], host: str, port: int, workers: int) -> i
         "timeout": 60,
         "graceful_timeout": 20,
         "accesslog": None,
-        "loglevel": "warning",
+        "loglevel": "info" if verbose else "warning",
+        "post_fork": _worker_dies_with_master,
     }).run()
     return 0

@@ -8,6 +8,7 @@ the test's databases and broker, and can be killed mid-task and restarted.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import signal
 import subprocess
@@ -113,3 +114,100 @@ class WorkerProcess:
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+
+    def runs(self, task_id: str, state: str = "SUCCESS") -> int:
+        """How many times the worker logged ``task_done`` for ``task_id`` in ``state`` (one JSON line per run)."""
+        count = 0
+        for line in self.log().splitlines():
+            if line.startswith("{") and f'"{task_id}"' in line:
+                event = json.loads(line)
+                count += event.get("event") == "task_done" and event.get("task_id") == task_id \
+                    and event.get("state") == state
+        return count
+
+
+def processes_using(marker: str) -> list[int]:
+    """Live processes (not this one) whose environment or command line mentions ``marker`` (a data dir)."""
+    found = []
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit() or int(proc.name) == os.getpid():
+            continue
+        try:
+            blob = (proc / "environ").read_bytes() + (proc / "cmdline").read_bytes()
+            state = (proc / "stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            continue
+        if marker.encode() in blob and state != "Z":
+            found.append(int(proc.name))
+    return found
+
+
+READY_PREFIX = "xianfeng is ready:"
+
+
+class RunProcess:
+    """``xianfeng run`` as a user starts it (the console script, its own session), its output in a file."""
+
+    def __init__(self, environ: Mapping[str, str], log_path: Path, *args: str) -> None:
+        self.environ, self.log_path, self.args = dict(environ), log_path, args
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> RunProcess:
+        from shared.supervisor import xianfeng_argv
+
+        with self.log_path.open("ab") as out:
+            self.process = subprocess.Popen(xianfeng_argv(*self.args, "run"), env=self.environ, stdout=out,
+                                            stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                            start_new_session=True)
+        return self
+
+    @property
+    def pid(self) -> int:
+        assert self.process is not None
+        return self.process.pid
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+
+    def lines(self) -> list[str]:
+        return self.log().splitlines()
+
+    def wait_ready(self, timeout: float = 120.0) -> str:
+        """The ready line, once printed; the log's tail in the error if the run exits first."""
+
+        def ready() -> str | None:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"xianfeng run exited with {self.process.returncode}:\n{self.log()[-4000:]}")
+            return next((line for line in self.lines() if line.startswith(READY_PREFIX)), None)
+
+        return wait_for(ready, timeout, interval=0.3, what="xianfeng run's ready line")
+
+    def child(self, *words: str) -> int | None:
+        """The pid of the direct child whose command line holds ``words`` in order (e.g. "worker", "survey")."""
+        children = Path(f"/proc/{self.pid}/task/{self.pid}/children")
+        for pid in (int(p) for p in children.read_text().split()) if children.exists() else ():
+            try:
+                argv = Path(f"/proc/{pid}/cmdline").read_bytes().decode().split("\0")
+            except OSError:
+                continue
+            joined = " " + " ".join(argv) + " "
+            if f" {' '.join(words)} " in joined:
+                return pid
+        return None
+
+    def stop(self, timeout: float = 90.0) -> int:
+        """Ctrl-C, as in the terminal; its exit status."""
+        assert self.process is not None
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGINT)
+        try:
+            return self.process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.kill()
+            raise
+
+    def kill(self) -> None:
+        """SIGKILL ``xianfeng run`` alone (not its children: they must go by themselves)."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(10)

@@ -21,7 +21,7 @@ from werkzeug.routing import IntegerConverter
 from shared import auth, i18n, metrics
 from shared.logs import bind_request, new_request_id
 from shared.settings import Settings
-from shared.web import errors
+from shared.web import docs, errors
 
 log = structlog.get_logger(__name__)
 
@@ -90,7 +90,8 @@ def create_app(
         OPENAPI_URL_PREFIX="/",
         OPENAPI_JSON_PATH="openapi.json",
         OPENAPI_SWAGGER_UI_PATH="docs",
-        OPENAPI_SWAGGER_UI_URL="https://cdn.jsdelivr.net/npm/swagger-ui-dist/",
+        OPENAPI_SWAGGER_UI_URL=docs.ASSETS_URL,  # served by this app: /docs works without the internet
+        OPENAPI_SWAGGER_UI_CONFIG=docs.SWAGGER_UI_CONFIG,
         API_SPEC_OPTIONS={
             "info": {"description": description},
             "components": {
@@ -108,11 +109,16 @@ def create_app(
     app.json.ensure_ascii = False
     app.json.sort_keys = False
     api = Api(app)
+    docs.init_app(app)
     _request_ids(app, service)
+    app.extensions["xianfeng_verifier"] = auth.Verifier(settings)
     auth.authenticate_before_parsing(app)
     metrics.init_app(app, service, settings, metrics_collectors)
     api.register_blueprint(health_blueprint(service, ready_checks))
     return app, api
+
+
+_PROBES = ("/healthz", "/readyz", "/metrics")  # probes and scrapes (and the docs' assets) log at DEBUG
 
 
 def _request_ids(app: Flask, service: str) -> None:
@@ -126,9 +132,9 @@ def _request_ids(app: Flask, service: str) -> None:
     @app.after_request
     def _finish(response: Response) -> Response:
         response.headers["X-Request-ID"] = g.get("request_id", "")
-        if request.path not in ("/healthz", "/readyz", "/metrics"):  # probes and scrapes: no log line
-            elapsed = (time.perf_counter() - g.get("started", time.perf_counter())) * 1000
-            log.info("request", status=response.status_code, ms=round(elapsed, 1))
+        elapsed = round((time.perf_counter() - g.get("started", time.perf_counter())) * 1000, 1)
+        quiet = request.path in _PROBES or request.path.startswith(docs.ASSETS_PATH)
+        (log.debug if quiet else log.info)("request", status=response.status_code, ms=elapsed)
         return response
 
 

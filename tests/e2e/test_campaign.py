@@ -17,14 +17,13 @@ from pathlib import Path
 
 import httpx
 import pytest
+from deploy.helpers import free_port
 
 from shared.campaign import Api, Year, inbox, next_quarter_start, play
 from shared.settings import load
 from shared.testing.databases import BACKEND, environ_for_test
-from shared.testing.processes import wait_for
+from shared.testing.processes import processes_using, wait_for
 from shared.testing.serving import launch_chromium
-
-from .test_run import free_port, processes_using
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 

@@ -45,7 +45,7 @@ def _running(worker, task_id: str) -> bool:
 
 
 def _succeeded(worker, task_id: str) -> int:
-    return worker.log().count(f"[{task_id}] succeeded")
+    return worker.runs(task_id, "SUCCESS")
 
 
 def test_killing_the_process_running_a_task_runs_it_again_with_one_effect(workers):
