@@ -2,7 +2,7 @@
 
 from flask import Flask
 
-from services.pledge.extensions import service
+from services.pledge.app import service
 from shared.settings import Settings
 
 

@@ -11,7 +11,7 @@ from flask_smorest import Blueprint
 
 from services.pledge import directory as uc
 from services.pledge import import_job, schemas
-from services.pledge.extensions import service
+from services.pledge.app import service
 from shared.auth import require
 from shared.i18n import language
 from shared.pagination import page_schema

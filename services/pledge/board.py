@@ -12,8 +12,8 @@ from flask import Blueprint, Response, current_app, request
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from services.pledge import ledger
+from services.pledge.app import service
 from services.pledge.directory import get_org
-from services.pledge.extensions import service
 from shared.auth import require
 
 board = Blueprint("board", __name__)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import ColumnElement, func, literal, select
 from sqlalchemy.orm import Session
 
-from services.pledge.extensions import service
+from services.pledge.app import service
 from services.pledge.models import Org, Person
 from shared.auth import Principal, require_org
 from shared.directory import path_ids

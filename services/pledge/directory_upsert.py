@@ -17,8 +17,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
+from services.pledge.app import service
 from services.pledge.directory import in_subtree, org_record, person_record
-from services.pledge.extensions import service
 from services.pledge.import_rows import clean_org, clean_person, row_message
 from services.pledge.models import Org, Person, Pledge
 from shared.db import utcnow

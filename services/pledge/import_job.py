@@ -15,8 +15,8 @@ import structlog
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from services.pledge.app import service
 from services.pledge.directory_upsert import OrgIndex, Outcome, upsert_orgs, upsert_people
-from services.pledge.extensions import service
 from services.pledge.import_file import Sheet, check_file, count_rows, open_sheets
 from services.pledge.models import ImportJob, ImportUpload, Org
 from shared.auth import Principal

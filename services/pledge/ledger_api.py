@@ -10,8 +10,8 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from services.pledge import ledger as uc
+from services.pledge.app import service
 from services.pledge.directory import get_org
-from services.pledge.extensions import service
 from services.pledge.ledger_xlsx import ledger_workbook
 from services.pledge.pledge_schemas import LedgerPageSchema, LedgerQueryArgsSchema
 from shared.auth import require

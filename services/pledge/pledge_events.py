@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from services.pledge.app import service
 from services.pledge.directory import secretaries
-from services.pledge.extensions import service
 from services.pledge.models import Pledge, PledgeTransition
 from shared.messages import PledgeRecord, PledgesChanged, Recipients, SendNotification
 

@@ -8,7 +8,7 @@ from flask_smorest import Blueprint
 from services.pledge import carriers as carrier_uc
 from services.pledge import history as history_uc
 from services.pledge import pledge_actions, pledges
-from services.pledge.extensions import service
+from services.pledge.app import service
 from services.pledge.pledge_schemas import (
     CarrierCreateSchema,
     CarrierQueryArgsSchema,

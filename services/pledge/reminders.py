@@ -15,8 +15,8 @@ from datetime import date, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from services.pledge.app import service
 from services.pledge.directory import secretaries
-from services.pledge.extensions import service
 from services.pledge.models import Org, Pledge, SentReminder
 from shared.messages import Recipients, SendNotification
 

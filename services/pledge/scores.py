@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import update
 
-from services.pledge.extensions import service
+from services.pledge.app import service
 from services.pledge.models import Pledge
 from shared.messages import PledgeScoresReady
 

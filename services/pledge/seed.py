@@ -17,8 +17,8 @@ from typing import Any
 from sqlalchemy import select
 
 from services.pledge import carriers, pledge_actions, pledges
+from services.pledge.app import service
 from services.pledge.directory_upsert import OrgIndex, upsert_orgs, upsert_people
-from services.pledge.extensions import service
 from services.pledge.models import Org, Person, Pledge
 from shared.auth import Principal
 

@@ -12,7 +12,7 @@ from services.pledge import supervision as sup
 from services.pledge import supervision_contacts as contacts
 from services.pledge import supervision_schemas as s
 from services.pledge import supervision_sites as sites
-from services.pledge.extensions import service
+from services.pledge.app import service
 from shared.auth import require
 from shared.pagination import page_schema
 from shared.web import Api

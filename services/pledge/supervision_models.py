@@ -20,7 +20,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from services.pledge.extensions import Base
+from services.pledge.db import Base
 from shared.db import utcnow
 
 inspection_pledges = Table(

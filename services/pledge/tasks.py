@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import services.pledge.models  # noqa: F401
 from services.pledge import directory, import_job, reminders, scores
-from services.pledge.extensions import service
+from services.pledge.app import service
 from shared.messages import PledgeScoresReady
 
 app = service.celery

@@ -2,7 +2,7 @@
 
 import services.pledge.models
 import services.pledge.supervision_models  # noqa: F401  (supervision tables, migration 0003)
-from services.pledge.extensions import Base
+from services.pledge.db import Base
 from shared.migrations import run_env
 
 run_env(Base.metadata)

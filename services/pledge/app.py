@@ -8,11 +8,9 @@ from typing import Any
 from celery.schedules import crontab
 from flask import Flask
 
-from shared.db import make_base
+from services.pledge.db import Base
 from shared.service import Service
 from shared.web import Api
-
-Base = make_base()
 
 
 class PledgeService(Service):
