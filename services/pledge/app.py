@@ -21,7 +21,7 @@ class PledgeService(Service):
     tasks_module = "services.pledge.tasks"
 
     def register_api(self, app: Flask, api: Api) -> None:
-        from services.pledge.api import register
+        from services.pledge.directory.routes import register
 
         register(app, api)
 
@@ -30,17 +30,17 @@ class PledgeService(Service):
                 "pledge.resume_imports": {"task": "pledge.resume_imports", "schedule": 60.0}}
 
     def daily(self, day: date) -> dict[str, Any]:
-        from services.pledge.reminders import run_daily
+        from services.pledge.pledges.reminders import run_daily
 
         return run_daily(day)
 
     def seed_demo(self) -> dict[str, Any]:
-        from services.pledge.seed import seed_demo
+        from services.pledge.demo.seed import seed_demo
 
         return seed_demo()
 
     def sync_directory(self) -> dict[str, Any]:
-        from services.pledge.directory import sync_directory
+        from services.pledge.directory.orgs import sync_directory
 
         return sync_directory()
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-import services.pledge.models  # noqa: F401
-from services.pledge import directory, import_job, reminders, scores
+import services.pledge.pledges.models  # noqa: F401
 from services.pledge.app import service
+from services.pledge.directory import orgs as directory
+from services.pledge.directory.importing import jobs as import_job
+from services.pledge.pledges import reminders, scores
 from shared.messages import PledgeScoresReady
 
 app = service.celery

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from services.pledge import directory
+from services.pledge.directory import orgs as directory
 from shared.auth import Principal
 
 ADMIN = Principal(sub="1", roles=frozenset({"admin"}))

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import MetaData, create_engine
 from sqlalchemy.orm import Session
 
-from services.pledge import directory
+from services.pledge.directory import orgs as directory
 from shared.directory import apply, counts, define_tables
 from shared.messages import DirectoryChanged, OrgRecord
 

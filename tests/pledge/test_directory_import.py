@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 from sqlalchemy import func, select
 
-from services.pledge.models import Org, Person
+from services.pledge.pledges.models import Org, Person
 from services.pledge.tasks import import_directory
 from shared.messages import DirectoryChanged
 
@@ -170,7 +170,7 @@ def test_org_admin_imports_only_into_their_subtree(pledge, pledge_client, auth_h
 def test_only_silent_jobs_are_queued_again(pledge, pledge_client, auth_headers, sent):
     from datetime import timedelta
 
-    from services.pledge.import_job import resume_stale, run_job
+    from services.pledge.directory.importing.jobs import resume_stale, run_job
     from shared.db import utcnow
 
     job_id = upload(pledge_client, auth_headers, b"code,name,kind\nG,G,committee\n").get_json()["job_id"]

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import openpyxl
 from pledge_core_support import published_pledge
 
-from services.pledge.board import summary
+from services.pledge.ledger.pages import summary
 
 
 def _ledger(api, org_id, query="", **kw):

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from pledge_core_support import pledge_body
 
-from services.pledge.lifecycle import ACTIONS, STATES, TRANSITIONS, allowed_actions, transition
-from services.pledge.pledge_access import Parties, may, may_view
+from services.pledge.pledges.domain.access import Parties, may, may_view
+from services.pledge.pledges.domain.lifecycle import ACTIONS, STATES, TRANSITIONS, allowed_actions, transition
 from shared.auth import Principal
 from shared.errors import Conflict
 

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import pytest
 from pledge_core_support import published_pledge
 
-from services.pledge.reminders import due_kind, is_quarter_start
+from services.pledge.pledges.reminders import due_kind, is_quarter_start
 from shared.messages import SendNotification
 
 DAY = date(2026, 4, 1)  # the first day of a quarter

@@ -10,7 +10,8 @@ from pledge_core_support import build_tree, pledge_body
 from sqlalchemy import select
 
 from services.notify.models import InboxMessage  # the test reads notify's inbox; pledge never does
-from services.pledge import pledge_actions, pledges
+from services.pledge.pledges import actions as pledge_actions
+from services.pledge.pledges import drafts as pledges
 from shared.auth import Principal
 from shared.testing.processes import wait_for
 

@@ -7,7 +7,7 @@ from datetime import timedelta
 import test_supervision_world as tw
 from test_supervision_world import TODAY, assert_error
 
-from services.pledge.supervision_rules import quarter_of
+from services.pledge.supervision.domain.rules import quarter_of
 
 world, client, as_admin = tw.world, tw.client, tw.as_admin  # fixtures
 

@@ -6,7 +6,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 
-from services.pledge import supervision_models
+from services.pledge.supervision import models as supervision_models
 from shared.migrations import _include_object
 
 SUPERVISION_TABLES = {

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from services.pledge import supervision_rules as rules
+from services.pledge.supervision.domain import rules
 
 
 @pytest.mark.parametrize(("day", "expected"), [

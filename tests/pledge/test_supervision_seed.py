@@ -7,8 +7,8 @@ from datetime import date
 from sqlalchemy import func, select
 from test_supervision_world import add_org, add_person
 
-from services.pledge.supervision_models import ContactPoint, DemoSite, DemoSiteEvaluation, Inspection
-from services.pledge.supervision_seed import seed
+from services.pledge.demo.supervision import seed
+from services.pledge.supervision.models import ContactPoint, DemoSite, DemoSiteEvaluation, Inspection
 
 TODAY = date(2025, 6, 15)
 
