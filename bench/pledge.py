@@ -37,7 +37,7 @@ def _orgs(service) -> list[tuple[int, dict]]:
 
 
 def _org():
-    from services.pledge.pledges.models import Org
+    from services.pledge.models import Org
 
     return Org
 
@@ -68,7 +68,7 @@ def _core_rows(n: int, branch_paths: dict[str, tuple[int, str]]) -> list[dict]:
 
 def bench_import(service, n: int) -> tuple[float, float, dict]:
     from services.pledge.directory.importing import jobs as import_job
-    from services.pledge.pledges.models import ImportJob, Org, Person
+    from services.pledge.models import ImportJob, Org, Person
 
     with service.db.session() as s:
         paths = {r.code: (r.id, r.path) for r in s.execute(select(Org.code, Org.id, Org.path))}
@@ -92,7 +92,7 @@ def bench_import(service, n: int) -> tuple[float, float, dict]:
 
 
 def _pledges(service, branches: list[tuple[int, str]], n: int) -> None:
-    from services.pledge.pledges.models import Pledge
+    from services.pledge.models import Pledge
 
     now, today = utcnow(), date.today()
     targets = [{"name": "降本", "unit": "万元", "target": 100, "due_on": None}]
@@ -109,7 +109,7 @@ def _pledges(service, branches: list[tuple[int, str]], n: int) -> None:
 
 
 def _bare_ledger(service, root_path: str):
-    from services.pledge.pledges.models import Org, Pledge
+    from services.pledge.models import Org, Pledge
 
     base = select(Pledge, Org.name).join(Org, Org.id == Pledge.org_id).where(
         Pledge.on_ledger.is_(True), Pledge.org_path.startswith(root_path))

@@ -22,7 +22,7 @@ UNITS, BRANCHES_PER_UNIT, CONTACT_POINTS, VISITS = 22, 20, 272, 1100
 
 def _group(session) -> tuple[int, list[int], list[int]]:
     """The org tree and one leader per unit plus the group's; returns (root, branches, leaders)."""
-    from services.pledge.pledges.models import Org, Person
+    from services.pledge.models import Org, Person
 
     root = Org(code="HG", name="集团党委", kind="committee", path="")
     session.add(root)
@@ -73,7 +73,7 @@ def _contacts(session, branches: list[tuple[int, str]], leaders: list[int]) -> N
 
 
 def _bare_inspections(service, root_path: str):
-    from services.pledge.pledges.models import Org
+    from services.pledge.models import Org
     from services.pledge.supervision.models import Inspection
 
     page = (select(Inspection).join(Org, Org.id == Inspection.org_id).where(Org.path.startswith(root_path))

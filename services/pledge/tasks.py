@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-import services.pledge.pledges.models  # noqa: F401
+import services.pledge.models  # noqa: F401
 from services.pledge.app import service
 from services.pledge.directory import orgs as directory
 from services.pledge.directory.importing import jobs as import_job

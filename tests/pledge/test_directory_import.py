@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 from sqlalchemy import func, select
 
-from services.pledge.pledges.models import Org, Person
+from services.pledge.models import Org, Person
 from services.pledge.tasks import import_directory
 from shared.messages import DirectoryChanged
 

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from services.pledge.directory.importing import jobs as import_job
-from services.pledge.pledges.models import ImportJob, Person
+from services.pledge.models import ImportJob, Person
 from shared import auth
 from shared.db import utcnow
 from shared.testing.processes import wait_for

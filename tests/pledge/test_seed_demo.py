@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from services.pledge.models import Carrier, Org, Person, Pledge
 from services.pledge.pledges.domain.lifecycle import STATES
-from services.pledge.pledges.models import Carrier, Org, Person, Pledge
 
 
 def test_seed_demo_builds_the_article_group_once(pledge, sent):

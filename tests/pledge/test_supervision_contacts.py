@@ -8,7 +8,7 @@ import pytest
 import test_supervision_world as tw
 from test_supervision_world import TODAY, add_person, assert_error
 
-from services.pledge.pledges.models import Org
+from services.pledge.models import Org
 
 world, client, as_admin = tw.world, tw.client, tw.as_admin  # fixtures
 

@@ -15,7 +15,7 @@ from datetime import date
 
 import pytest
 
-from services.pledge.pledges.models import Org, Person, Pledge
+from services.pledge.models import Org, Person, Pledge
 
 TODAY = date.today()
 

@@ -47,7 +47,7 @@ def _one_effect(answers: list[httpx.Response], created: int) -> dict:
 
 
 def test_ten_concurrent_org_creations_under_one_key_create_one_org(services, settings, sent, auth_headers, serve):
-    from services.pledge.pledges.models import Org
+    from services.pledge.models import Org
 
     pledge, _ = started(services, "pledge", settings, sent)
     base = serve(pledge.create_app(pledge.runtime.settings))

@@ -17,7 +17,7 @@ def test_replay_returns_the_first_response_and_does_nothing_again(pledge_client,
     assert first.status_code == again.status_code == 201
     assert again.get_json() == first.get_json()
     assert again.headers["Idempotent-Replayed"] == "true"
-    from services.pledge.pledges.models import Org
+    from services.pledge.models import Org
 
     with pledge.db.session() as s:
         assert s.execute(select(func.count()).select_from(Org)).scalar_one() == 1
@@ -54,7 +54,7 @@ def test_concurrent_requests_with_one_key_have_one_effect(pledge, settings, auth
         t.start()
     for t in threads:
         t.join()
-    from services.pledge.pledges.models import Org
+    from services.pledge.models import Org
 
     with pledge.db.session() as s:
         assert s.execute(select(func.count()).select_from(Org)).scalar_one() == 1

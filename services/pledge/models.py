@@ -1,0 +1,31 @@
+"""Every table of the pledge service, from each context (for Alembic's env, the tests and the benchmarks)."""
+
+from services.pledge.pledges.models import (
+    Carrier,
+    ImportJob,
+    ImportUpload,
+    Org,
+    Person,
+    Pledge,
+    PledgeTransition,
+    PledgeVersion,
+    ProgressReport,
+    SentReminder,
+)
+from services.pledge.supervision.models import (
+    ContactPoint,
+    ContactVisit,
+    DemoSite,
+    DemoSiteAction,
+    DemoSiteEvaluation,
+    Inspection,
+    InspectionPledgeLink,
+    QuarterlyComment,
+    inspection_pledges,
+)
+
+__all__ = [
+    "Carrier", "ContactPoint", "ContactVisit", "DemoSite", "DemoSiteAction", "DemoSiteEvaluation", "ImportJob",
+    "ImportUpload", "Inspection", "InspectionPledgeLink", "Org", "Person", "Pledge", "PledgeTransition",
+    "PledgeVersion", "ProgressReport", "QuarterlyComment", "SentReminder", "inspection_pledges",
+]
