@@ -1,11 +1,9 @@
 """Every table of the pledge service, from each context (for Alembic's env, the tests and the benchmarks)."""
 
+from services.pledge.directory.importing.models import ImportJob, ImportUpload
+from services.pledge.directory.models import Org, Person
 from services.pledge.pledges.models import (
     Carrier,
-    ImportJob,
-    ImportUpload,
-    Org,
-    Person,
     Pledge,
     PledgeTransition,
     PledgeVersion,

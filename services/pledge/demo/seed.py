@@ -3,26 +3,30 @@
 集团党委 → 22 unit committees (19 steel units, 3 non-steel; names from the article where it gives them)
 → 49 branches (转炉厂 has eight), ~3,000 people with join dates (some on 29 February), the carrier
 钢铁先锋 with specific carriers below it, pledges in every state.  The supervision data (demo sites,
-contact points, inspections) is added by ``services.pledge.supervision_seed.seed(session, today)``.
+contact points, inspections) is added by ``demo.supervision.seed(session, today)``.  Everything goes
+through the use cases (upserts, carriers, pledge actions), each batch in its own unit of work.
 """
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import random
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import select
 
-from services.pledge.app import service
+from services.pledge.demo import supervision
 from services.pledge.directory.importing.upsert import OrgIndex, upsert_orgs, upsert_people
-from services.pledge.pledges import actions as pledge_actions
-from services.pledge.pledges import carriers
-from services.pledge.pledges import drafts as pledges
-from services.pledge.pledges.models import Org, Person, Pledge
-from shared.auth import Principal
+from services.pledge.directory.models import Org, Person
+from services.pledge.pledges import actions, carriers, drafts, progress
+from services.pledge.pledges.domain.access import actor_of
+from services.pledge.pledges.models import Pledge
+from shared.context import Context
+from shared.principal import Principal
+
+UnitOfWork = Callable[[], AbstractContextManager[Context]]
 
 SEEDER = Principal(sub="seed-demo", roles=frozenset({"admin"}))
 STEEL = ("转炉厂", "焦化厂", "维检中心", "设备制造分公司", "炼铁厂", "烧结厂", "电炉厂", "高速线材厂", "中型轧钢厂",
@@ -88,18 +92,18 @@ def _join_date(rng: random.Random, n: int) -> str:
     return (date(1980, 1, 1) + timedelta(days=rng.randrange(0, 365 * 30))).isoformat()
 
 
-def seed_directory(today: date) -> dict[str, int]:
+def seed_directory(unit_of_work: UnitOfWork, today: date) -> dict[str, int]:
     rng = random.Random(2011)
     orgs = org_rows()
-    with service.db.session() as s:
-        created_orgs = upsert_orgs(s, orgs, OrgIndex.load(s), "zh").created
+    with unit_of_work() as ctx:
+        created_orgs = upsert_orgs(ctx, orgs, OrgIndex.load(ctx.session), "zh").created
     people = people_rows([r for _, r in orgs if r["code"] != "HG"], rng)
     created, seen = 0, {}
-    with service.db.session() as s:
-        index = OrgIndex.load(s)
+    with unit_of_work() as ctx:
+        index = OrgIndex.load(ctx.session)
     for start in range(0, len(people), 1000):
-        with service.db.session() as s:
-            created += upsert_people(s, people[start:start + 1000], index, "zh", today, seen).created
+        with unit_of_work() as ctx:
+            created += upsert_people(ctx, people[start:start + 1000], index, "zh", today, seen).created
     return {"orgs": created_orgs, "people": created}
 
 
@@ -122,59 +126,59 @@ def seed_carriers(session, today: date) -> list[int]:
     return ids
 
 
-def _walk(session, pledge_id: int, path: list, values: dict) -> None:
+def _walk(ctx: Context, pledge_id: int, path: list, values: dict) -> None:
     for action, body in path:
         if action == "progress":
-            pledge_actions.report_progress(session, SEEDER, pledge_id, {"note": "按计划推进", "values": values,
-                                                                        "evidence_url": None})
+            progress.report_progress(ctx, SEEDER, pledge_id, {"note": "按计划推进", "values": values,
+                                                              "evidence_url": None})
         else:
-            pledge_actions.act(session, SEEDER, pledge_id, action, body)
+            actions.act(ctx, SEEDER, pledge_id, action, body)
 
 
-def seed_pledges(session, carrier_ids: list[int], today: date) -> int:
+def seed_pledges(ctx: Context, carrier_ids: list[int], today: date) -> int:
+    session = ctx.session
     branches = list(session.scalars(select(Org).where(Org.kind == "branch").order_by(Org.id)))
     made = 0
     for i, branch in enumerate(branches):
         category, title, targets = ORG_PLEDGES[i % len(ORG_PLEDGES)]
-        made += _pledge(session, "org", branch.id, category, f"{branch.name}：{title}", targets, carrier_ids,
+        made += _pledge(ctx, "org", branch.id, category, f"{branch.name}：{title}", targets, carrier_ids,
                         PATHS[i % len(PATHS)], today + timedelta(days=(i * 11) % 200 - 30))
         members = session.scalars(select(Person.id).where(Person.org_id == branch.id, Person.party_member.is_(True))
                                   .order_by(Person.id).limit(3))
         for j, person_id in enumerate(members):
             category, title, targets = PERSON_PLEDGES[(i + j) % len(PERSON_PLEDGES)]
-            made += _pledge(session, "person", person_id, category, title, targets, carrier_ids,
+            made += _pledge(ctx, "person", person_id, category, title, targets, carrier_ids,
                             PATHS[(i * 3 + j) % len(PATHS)], today + timedelta(days=(i * 7 + j * 13) % 120 - 10))
     return made
 
 
-def _pledge(session, pledger_type, pledger_id, category, title, targets, carrier_ids, path, due_on) -> int:
+def _pledge(ctx: Context, pledger_type, pledger_id, category, title, targets, carrier_ids, path, due_on) -> int:
     data = {"pledger_type": pledger_type, "pledger_id": pledger_id, "category": category, "title": title,
             "content": "目标明确、量化准确、承诺翔实", "audiences": ["上级党组织", "党员", "群众"],
             "targets": [{"name": n, "unit": u, "target": t, "due_on": None} for n, u, t in targets],
             "due_on": due_on, "carrier_id": carrier_ids[pledger_id % len(carrier_ids)]}
-    pledge = pledges.create(session, SEEDER, data)
-    _walk(session, pledge.id, path, {n: t * 0.6 for n, _, t in targets})
+    pledge = drafts.create(ctx.session, SEEDER, data)
+    _walk(ctx, pledge.id, path, {n: t * 0.6 for n, _, t in targets})
     return 1
 
 
-def seed_demo(today: date | None = None) -> dict[str, Any]:
-    today = today or date.today()
-    with service.db.session() as s:
-        seeded = s.scalar(select(Pledge.id).where(Pledge.created_by == pledges.actor_of(SEEDER)).limit(1))
+def seed_demo(unit_of_work: UnitOfWork, today: date | None = None) -> dict[str, Any]:
+    """Seed once (a second run only tops up the supervision data, which is idempotent)."""
+    with unit_of_work() as ctx:
+        today = today or ctx.today()
+        seeded = ctx.session.scalar(select(Pledge.id).where(Pledge.created_by == actor_of(SEEDER)).limit(1))
     if seeded:
-        return {"skipped": "already seeded", **_supervision(today)}
-    report: dict[str, Any] = seed_directory(today)
-    with service.db.session() as s:
-        ids = seed_carriers(s, today)
+        return {"skipped": "already seeded", **_supervision(unit_of_work, today)}
+    report: dict[str, Any] = seed_directory(unit_of_work, today)
+    with unit_of_work() as ctx:
+        ids = seed_carriers(ctx.session, today)
         report["carriers"] = len(ids)
-        report["pledges"] = seed_pledges(s, ids, today)
-    report.update(_supervision(today))
+        report["pledges"] = seed_pledges(ctx, ids, today)
+    report.update(_supervision(unit_of_work, today))
     return report
 
 
-def _supervision(today: date) -> dict[str, Any]:
-    """The supervision engineer's demo data, when that module is installed (its ``seed`` is idempotent)."""
-    if importlib.util.find_spec("services.pledge.demo.supervision") is None:
-        return {}
-    with service.db.session() as s:
-        return {"supervision": importlib.import_module("services.pledge.demo.supervision").seed(s, today)}
+def _supervision(unit_of_work: UnitOfWork, today: date) -> dict[str, Any]:
+    """Demo sites, contact points, inspections and comments (``supervision.seed`` adds only what is missing)."""
+    with unit_of_work() as ctx:
+        return {"supervision": supervision.seed(ctx.session, today)}

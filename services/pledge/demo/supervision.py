@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from services.pledge.pledges.models import Org, Person
+from services.pledge.directory.models import Org, Person
 from services.pledge.supervision.domain import rules
 from services.pledge.supervision.models import (
     ContactPoint,
@@ -42,9 +42,8 @@ LEADER_ROLES = {"secretary", "deputy_secretary", "leader", "committee_member", "
 INSPECTED_BRANCHES = 34
 
 
-def seed(session: Session, today: date | None = None) -> dict[str, Any]:
+def seed(session: Session, today: date) -> dict[str, Any]:
     """Add what is missing; running it again adds nothing."""
-    today = today or date.today()
     counts = {"demo_sites": 0, "actions": 0, "evaluations": 0, "contact_points": 0, "visits": 0,
               "inspections": 0, "comments": 0}
     converter = session.execute(select(Org).where(Org.kind == "committee", Org.name.contains("转炉厂"))

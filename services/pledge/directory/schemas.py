@@ -1,9 +1,8 @@
-"""Request and response schemas of the directory: orgs, people, import jobs."""
+"""Request and response schemas of the directory: orgs and people."""
 
 from __future__ import annotations
 
 import marshmallow as ma
-from flask_smorest.fields import Upload
 
 from shared.pagination import PageArgsSchema
 
@@ -86,33 +85,3 @@ class PersonQueryArgsSchema(PageArgsSchema):
     party_member = ma.fields.Boolean()
     include_inactive = ma.fields.Boolean(load_default=False)
     q = ma.fields.String(validate=ma.validate.Length(max=100))
-
-
-class ImportFileSchema(ma.Schema):
-    file = Upload(required=True)
-
-
-class JobCreatedSchema(ma.Schema):
-    job_id = ma.fields.String(required=True)
-    state = ma.fields.String(required=True)
-
-
-class RowErrorSchema(ma.Schema):
-    row = ma.fields.Integer(required=True)
-    sheet = ma.fields.String()
-    field = ma.fields.String(allow_none=True)
-    message = ma.fields.String(required=True)
-
-
-class JobSchema(ma.Schema):
-    id = ma.fields.String(required=True)
-    state = ma.fields.String(required=True)
-    done = ma.fields.Integer(required=True)
-    total = ma.fields.Integer(required=True)
-    errors = ma.fields.List(ma.fields.Nested(RowErrorSchema), required=True)
-    created_orgs = ma.fields.Integer()
-    created_people = ma.fields.Integer()
-    filename = ma.fields.String()
-    message = ma.fields.String(allow_none=True)
-    created_at = ma.fields.DateTime()
-    finished_at = ma.fields.DateTime(allow_none=True)

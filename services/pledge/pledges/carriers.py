@@ -1,38 +1,30 @@
-"""Carriers (活动载体): the overall one (钢铁先锋) and specific ones per org and period, with themes."""
+"""Carriers (活动载体): the overall one (钢铁先锋) and specific ones per org and period, with themes;
+the exemplar pledges (样板) under a carrier."""
 
 from __future__ import annotations
-
-from datetime import date, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from services.pledge.directory.orgs import get_org, in_subtree
-from services.pledge.pledges.models import Carrier, Org, Pledge
-from shared.auth import Principal, require_org
+from services.pledge.directory.lookups import fetch, get_org, in_subtree
+from services.pledge.directory.models import Org
+from services.pledge.pledges.domain.carriers import period_end
+from services.pledge.pledges.models import Carrier, Pledge
+from services.pledge.pledges.views import page_of_views
+from shared.context import Context
 from shared.directory import path_ids
 from shared.errors import NotFound, ValidationFailed, field_errors
 from shared.i18n import bilingual
 from shared.pagination import paginate
-
-MONTHS = {"year": 12, "quarter": 3, "month": 1}
-
-
-def period_end(kind: str, start: date) -> date:
-    """The last day of a period that starts on ``start`` (a year, a quarter or a month long)."""
-    months = start.month - 1 + MONTHS[kind]
-    first_after = date(start.year + months // 12, months % 12 + 1, 1)
-    if start.day != 1:  # a period need not start on the first: same day next period, minus one
-        first_after = first_after.replace(day=min(start.day, 28))
-    return first_after - timedelta(days=1)
+from shared.principal import Principal, require_org
 
 
 def create_carrier(session: Session, principal: Principal, data: dict) -> Carrier:
-    org = session.get(Org, data["org_id"])
+    org = fetch(session, Org, data["org_id"])
     if org is None:
         raise ValidationFailed(errors=field_errors(org_id=bilingual("组织不存在", "no such org")))
     require_org(principal, path_ids(org.path))
-    if data.get("parent_id") is not None and session.get(Carrier, data["parent_id"]) is None:
+    if data.get("parent_id") is not None and fetch(session, Carrier, data["parent_id"]) is None:
         raise ValidationFailed(errors=field_errors(parent_id=bilingual("上级载体不存在", "no such parent carrier")))
     carrier = Carrier(**data, period_end=period_end(data["period_kind"], data["period_start"]))
     session.add(carrier)
@@ -41,7 +33,7 @@ def create_carrier(session: Session, principal: Principal, data: dict) -> Carrie
 
 
 def get_carrier(session: Session, carrier_id: int) -> Carrier:
-    carrier = session.get(Carrier, carrier_id)
+    carrier = fetch(session, Carrier, carrier_id)
     if carrier is None:
         raise NotFound()
     return carrier
@@ -59,11 +51,14 @@ def list_carriers(session: Session, args: dict) -> dict:
     return paginate(session, stmt, args["page"], args["page_size"])
 
 
-def exemplars(session: Session, carrier_id: int, args: dict) -> dict:
-    """样板: published pledges marked as models under this carrier (and the carriers below it)."""
+def exemplars(ctx: Context, principal: Principal, carrier_id: int, args: dict) -> dict:
+    """样板: published pledges marked as models under this carrier (and the carriers below it), as the caller
+    sees them."""
+    session = ctx.session
     carrier = get_carrier(session, carrier_id)
     ids = [carrier.id, *session.scalars(select(Carrier.id).where(Carrier.parent_id == carrier.id))]
     stmt = select(Pledge).where(Pledge.carrier_id.in_(ids), Pledge.exemplar.is_(True), Pledge.on_ledger.is_(True))
     if "org_id" in args:
         stmt = stmt.where(in_subtree(Pledge.org_path, get_org(session, args["org_id"]).path))
-    return paginate(session, stmt.order_by(Pledge.id), args["page"], args["page_size"])
+    page = paginate(session, stmt.order_by(Pledge.id), args["page"], args["page_size"])
+    return page_of_views(ctx, principal, page)

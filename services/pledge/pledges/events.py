@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy.orm import Session
-
-from services.pledge.app import service
-from services.pledge.directory.orgs import secretaries
+from services.pledge.directory.lookups import secretaries
 from services.pledge.pledges.models import Pledge, PledgeTransition
+from shared.context import Context
 from shared.messages import PledgeRecord, PledgesChanged, Recipients, SendNotification
 
 CHANGES_SURVEY_SEES = frozenset({"publish", "revise", "close", "withdraw", "approve"})
@@ -28,11 +26,13 @@ def review_request(pledge: Pledge, transition: PledgeTransition, reviewers: list
     )
 
 
-def after_transition(session: Session, pledge: Pledge, action: str, transition: PledgeTransition) -> None:
+def after_transition(ctx: Context, pledge: Pledge, action: str, transition: PledgeTransition) -> None:
+    """Survey hears of the moves it sees (an approval only of a pledge already on the ledger: a look-back
+    revision); the reviewer org's secretaries are asked to review a submitted or revised pledge."""
     if action in CHANGES_SURVEY_SEES and (action != "approve" or pledge.on_ledger):
-        service.publish(session, PledgesChanged(pledges=[pledge_record(pledge)]))
+        ctx.publish(PledgesChanged(pledges=[pledge_record(pledge)]))
     if action in NEEDS_REVIEW and pledge.reviewer_org_id is not None:
-        reviewers = [p for p in secretaries(session, pledge.reviewer_org_id)
+        reviewers = [p for p in secretaries(ctx.session, pledge.reviewer_org_id)
                      if not (pledge.pledger_type == "person" and p == pledge.pledger_id)]
         if reviewers:
-            service.publish(session, review_request(pledge, transition, reviewers))
+            ctx.publish(review_request(pledge, transition, reviewers))

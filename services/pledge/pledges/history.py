@@ -1,4 +1,5 @@
-"""A pledge's history: every version in full, what changed between versions, every transition, progress."""
+"""A pledge's history: a line for every move (who, when, why), read back with every version in full, what
+changed between versions, and every progress report."""
 
 from __future__ import annotations
 
@@ -7,18 +8,21 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from services.pledge.pledges.actions import progress_view
-from services.pledge.pledges.drafts import load
-from services.pledge.pledges.models import PledgeTransition, PledgeVersion, ProgressReport
-from shared.auth import Principal
+from services.pledge.pledges.domain.versions import changes
+from services.pledge.pledges.models import Pledge, PledgeTransition, PledgeVersion, ProgressReport
+from services.pledge.pledges.views import progress_view
+from services.pledge.pledges.visibility import load
+from shared.principal import Principal
 
 
-def changes(before: dict[str, Any] | None, after: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    """Field → ``{from, to}`` for every field that differs (the first version: nothing changed)."""
-    if before is None:
-        return {}
-    return {k: {"from": before.get(k), "to": after.get(k)} for k in sorted(set(before) | set(after))
-            if before.get(k) != after.get(k)}
+def record(session: Session, pledge: Pledge, action: str, from_state: str | None, to_state: str, actor: str,
+           comment: str | None) -> PledgeTransition:
+    """One line of the pledge's history."""
+    row = PledgeTransition(pledge_id=pledge.id, version=pledge.version, action=action, from_state=from_state,
+                           to_state=to_state, actor=actor, comment=comment)
+    session.add(row)
+    session.flush()
+    return row
 
 
 def history(session: Session, principal: Principal, pledge_id: int) -> dict[str, Any]:

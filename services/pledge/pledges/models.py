@@ -1,85 +1,15 @@
-"""Tables of the pledge service: the directory, import jobs, carriers, pledges and their history."""
+"""Tables of carriers and pledges: every version, every transition, progress reports, reminders sent."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from services.pledge.db import Base
+from services.pledge.directory.models import ORG_PATH_COPY
 from shared.db import utcnow
-
-
-class Org(Base):
-    """An organisation: the group committee, unit committees (党委/党总支) and branches (党支部)."""
-
-    __tablename__ = "orgs"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    code: Mapped[str] = mapped_column(String(64), unique=True)
-    name: Mapped[str] = mapped_column(String(200))
-    kind: Mapped[str] = mapped_column(String(16))  # committee | branch
-    parent_id: Mapped[int | None] = mapped_column(ForeignKey("orgs.id"))
-    path: Mapped[str] = mapped_column(String(512), default="")  # "/1/5/9/": ids from the root
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-    __table_args__ = (Index("ix_orgs_path", "path"), Index("ix_orgs_parent_id", "parent_id"))
-
-
-class Person(Base):
-    """A party member or employee; ``org_path`` copies the org's path for fast subtree queries."""
-
-    __tablename__ = "people"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    employee_no: Mapped[str] = mapped_column(String(64), unique=True)
-    name: Mapped[str] = mapped_column(String(100))
-    org_id: Mapped[int] = mapped_column(ForeignKey("orgs.id"))
-    org_path: Mapped[str] = mapped_column(String(512))
-    party_member: Mapped[bool] = mapped_column(Boolean, default=False)
-    joined_party_on: Mapped[date | None]
-    roles: Mapped[list] = mapped_column(JSON, default=list)
-    email: Mapped[str | None] = mapped_column(String(200))
-    phone: Mapped[str | None] = mapped_column(String(32))
-    active: Mapped[bool] = mapped_column(Boolean, default=True)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
-
-    __table_args__ = (Index("ix_people_org_path", "org_path", "id"), Index("ix_people_org_id", "org_id"))
-
-
-class ImportJob(Base):
-    """A directory import: progress and per-row errors (in the language of the request)."""
-
-    __tablename__ = "import_jobs"
-
-    id: Mapped[str] = mapped_column(String(32), primary_key=True)
-    state: Mapped[str] = mapped_column(String(16), default="pending")  # pending | running | done | failed
-    filename: Mapped[str] = mapped_column(String(200), default="")
-    file_kind: Mapped[str] = mapped_column(String(8))  # csv | xlsx
-    lang: Mapped[str] = mapped_column(String(4), default="zh")
-    done: Mapped[int] = mapped_column(Integer, default=0)
-    total: Mapped[int] = mapped_column(Integer, default=0)
-    created_orgs: Mapped[int] = mapped_column(Integer, default=0)
-    created_people: Mapped[int] = mapped_column(Integer, default=0)
-    errors: Mapped[list] = mapped_column(JSON, default=list)  # the first MAX_ERRORS row errors
-    error_count: Mapped[int] = mapped_column(Integer, default=0)
-    message: Mapped[str | None] = mapped_column(Text)
-    created_by: Mapped[str | None] = mapped_column(String(64))
-    scope_org_id: Mapped[int | None] = mapped_column(Integer)  # an org admin's import stays in their subtree
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    heartbeat_at: Mapped[datetime | None]  # the last chunk written: a job silent too long is resumed
-    finished_at: Mapped[datetime | None]
-
-
-class ImportUpload(Base):
-    """The uploaded file of a job, kept until the job has run."""
-
-    __tablename__ = "import_uploads"
-
-    job_id: Mapped[str] = mapped_column(ForeignKey("import_jobs.id", ondelete="CASCADE"), primary_key=True)
-    content: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class Carrier(Base):
@@ -110,7 +40,7 @@ class Pledge(Base):
     pledger_id: Mapped[int] = mapped_column(Integer)
     pledger_name: Mapped[str] = mapped_column(String(200))
     org_id: Mapped[int] = mapped_column(ForeignKey("orgs.id"))
-    org_path: Mapped[str] = mapped_column(String(512))
+    org_path: Mapped[str] = mapped_column(String(512), info=ORG_PATH_COPY)
     reviewer_org_id: Mapped[int | None] = mapped_column(ForeignKey("orgs.id"))
     carrier_id: Mapped[int | None] = mapped_column(ForeignKey("carriers.id"))
     category: Mapped[str] = mapped_column(String(32))

@@ -9,39 +9,17 @@ Every reminder has a deterministic key and a row in ``sent_reminders``: the same
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from services.pledge.app import service
-from services.pledge.directory.orgs import secretaries
-from services.pledge.pledges.models import Org, Pledge, SentReminder
+from services.pledge.directory.lookups import secretaries
+from services.pledge.directory.models import Org
+from services.pledge.pledges.domain.reminders import due_kind, due_wording, is_quarter_start, quarter_of
+from services.pledge.pledges.models import Pledge, SentReminder
+from shared.context import Context
 from shared.messages import Recipients, SendNotification
-
-
-@dataclass(frozen=True)
-class Due:
-    pledge_id: int
-    kind: str  # due_in_7 | due_today | overdue
-    days: int  # days until due (negative: overdue)
-
-
-def due_kind(due_on: date, day: date) -> str | None:
-    """Which pledge_due reminder (if any) a pledge due on ``due_on`` gets on ``day``."""
-    days = (due_on - day).days
-    if days == 7:
-        return "due_in_7"
-    if days == 0:
-        return "due_today"
-    if days < 0 and -days % 7 == 0:
-        return "overdue"
-    return None
-
-
-def is_quarter_start(day: date) -> bool:
-    return day.day == 1 and day.month in (1, 4, 7, 10)
 
 
 def _due_pledges(session: Session, day: date) -> Iterator[Pledge]:
@@ -51,18 +29,21 @@ def _due_pledges(session: Session, day: date) -> Iterator[Pledge]:
             yield pledge
 
 
-def due_message(session: Session, pledge: Pledge, day: date) -> SendNotification | None:
-    kind = due_kind(pledge.due_on, day)
+def _due_recipients(session: Session, pledge: Pledge, kind: str) -> list[int]:
     people = [pledge.pledger_id] if pledge.pledger_type == "person" else secretaries(session, pledge.org_id)
     if not people and pledge.reviewer_org_id:  # an org without a secretary on record: its reviewer's
         people = secretaries(session, pledge.reviewer_org_id)
     if kind == "overdue" and pledge.reviewer_org_id and pledge.pledger_type == "person":
         people += secretaries(session, pledge.reviewer_org_id)
-    people = list(dict.fromkeys(people))
+    return list(dict.fromkeys(people))
+
+
+def due_message(session: Session, pledge: Pledge, day: date) -> SendNotification | None:
+    kind = due_kind(pledge.due_on, day)
+    people = _due_recipients(session, pledge, kind)
     if not people:
         return None
-    days = (pledge.due_on - day).days
-    when = {"due_in_7": "还有 7 天到期", "due_today": "今天到期"}.get(kind, f"已逾期 {-days} 天")
+    when = due_wording(kind, (pledge.due_on - day).days)
     return SendNotification(
         key=f"pledge_due:{pledge.id}:{pledge.due_on.isoformat()}:{day.isoformat()}", category="pledge_due",
         subject=f"承诺{when}：{pledge.title}",
@@ -73,7 +54,7 @@ def due_message(session: Session, pledge: Pledge, day: date) -> SendNotification
 
 
 def lookback_messages(session: Session, day: date) -> Iterator[SendNotification]:
-    quarter = (day.month - 1) // 3 + 1
+    quarter = quarter_of(day)
     org_ids = session.scalars(select(Pledge.org_id).where(Pledge.state == "published").distinct())
     for org in session.scalars(select(Org).where(Org.id.in_(list(org_ids))).order_by(Org.id)):
         yield SendNotification(
@@ -85,23 +66,22 @@ def lookback_messages(session: Session, day: date) -> Iterator[SendNotification]
         )
 
 
-def _send_once(session: Session, message: SendNotification) -> bool:
-    if session.get(SentReminder, message.key) is not None:
+def _send_once(ctx: Context, message: SendNotification) -> bool:
+    if ctx.session.get(SentReminder, message.key) is not None:
         return False
-    session.add(SentReminder(key=message.key))
-    service.publish(session, message)
+    ctx.session.add(SentReminder(key=message.key))
+    ctx.publish(message)
     return True
 
 
-def run_daily(day: date) -> dict[str, int]:
-    """The nightly reminders for ``day`` (beat and ``xianfeng daily --date``)."""
+def run_daily(ctx: Context, day: date) -> dict[str, int]:
+    """The nightly reminders for ``day`` (beat and ``xianfeng daily --date``), in one transaction."""
     report = {"pledge_due": 0, "lookback": 0}
-    with service.db.session() as session:
-        for pledge in list(_due_pledges(session, day)):
-            message = due_message(session, pledge, day)
-            if message is not None and _send_once(session, message):
-                report["pledge_due"] += 1
-        if is_quarter_start(day):
-            for message in list(lookback_messages(session, day)):
-                report["lookback"] += int(_send_once(session, message))
+    for pledge in list(_due_pledges(ctx.session, day)):
+        message = due_message(ctx.session, pledge, day)
+        if message is not None and _send_once(ctx, message):
+            report["pledge_due"] += 1
+    if is_quarter_start(day):
+        for message in list(lookback_messages(ctx.session, day)):
+            report["lookback"] += int(_send_once(ctx, message))
     return report

@@ -1,171 +1,208 @@
-"""HTTP endpoints of carriers and pledges (thin: schema in, one use case, schema out)."""
+"""HTTP endpoints of carriers and pledges (thin: who may call, schema in, one use case, schema out)."""
 
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
-from services.pledge.app import service
-from services.pledge.pledges import actions as pledge_actions
-from services.pledge.pledges import carriers as carrier_uc
-from services.pledge.pledges import drafts as pledges
-from services.pledge.pledges import history as history_uc
-from services.pledge.pledges.schemas import (
-    CarrierCreateSchema,
-    CarrierQueryArgsSchema,
-    CarrierSchema,
-    CloseSchema,
-    ExemplarQueryArgsSchema,
-    ExemplarSchema,
-    HistorySchema,
-    PledgeCreateSchema,
-    PledgeFieldsSchema,
-    PledgeQueryArgsSchema,
-    PledgeSchema,
-    ProgressCreateSchema,
-    ProgressSchema,
-    PublishSchema,
-    ReviewSchema,
-    ReviseSchema,
-    TransitionCommentSchema,
-    WithdrawSchema,
-)
-from shared.auth import require
+from services.pledge.pledges import actions, carriers, drafts, history, listing, progress, views
+from services.pledge.pledges import schemas as s
 from shared.pagination import page_schema
+from shared.web.blueprint import Blueprint
 
-carriers = Blueprint("carriers", __name__, url_prefix="/api/v1/carriers", description="活动载体 — carriers")
+carrier_blp = Blueprint("carriers", __name__, url_prefix="/api/v1/carriers", description="活动载体 — carriers")
 blp = Blueprint("pledges", __name__, url_prefix="/api/v1/pledges", description="承诺 — pledges and their lifecycle")
 ANYONE = ("admin", "org_admin", "member", "system")
 ACTORS = ("admin", "org_admin", "member")
 
 
-def _views(session, principal, page: dict) -> dict:
-    return {**page, "items": [pledges.view_for(session, principal, p) for p in page["items"]]}
-
-
-@carriers.route("")
+@carrier_blp.route("")
 class Carriers(MethodView):
-    @carriers.arguments(CarrierQueryArgsSchema, location="query")
-    @carriers.response(200, page_schema(CarrierSchema))
-    def get(self, args):
+    @carrier_blp.authorize(*ANYONE)
+    @carrier_blp.arguments(s.CarrierQueryArgsSchema, location="query")
+    @carrier_blp.response(200, page_schema(s.CarrierSchema))
+    @carrier_blp.answers(404)
+    @carrier_blp.transaction(read_only=True)
+    def get(self, args, *, principal, ctx):
         """List carriers (``org_id``: those of the org and of the orgs above it)"""
-        require(*ANYONE)
-        with service.db.session() as s:
-            return carrier_uc.list_carriers(s, args)
+        return carriers.list_carriers(ctx.session, args)
 
-    @carriers.arguments(CarrierCreateSchema)
-    @carriers.response(201, CarrierSchema)
-    def post(self, data):
+    @carrier_blp.authorize("admin", "org_admin")
+    @carrier_blp.arguments(s.CarrierCreateSchema)
+    @carrier_blp.response(201, s.CarrierSchema)
+    @carrier_blp.transaction
+    def post(self, data, *, principal, ctx):
         """Create a carrier"""
-        principal = require("admin", "org_admin")
-        with service.db.session() as s:
-            return carrier_uc.create_carrier(s, principal, data)
+        return carriers.create_carrier(ctx.session, principal, data)
 
 
-@carriers.route("/<int:carrier_id>")
+@carrier_blp.route("/<int:carrier_id>")
 class CarrierById(MethodView):
-    @carriers.response(200, CarrierSchema)
-    def get(self, carrier_id: int):
+    @carrier_blp.authorize(*ANYONE)
+    @carrier_blp.response(200, s.CarrierSchema)
+    @carrier_blp.answers(404)
+    @carrier_blp.transaction(read_only=True)
+    def get(self, carrier_id: int, *, principal, ctx):
         """One carrier"""
-        require(*ANYONE)
-        with service.db.session() as s:
-            return carrier_uc.get_carrier(s, carrier_id)
+        return carriers.get_carrier(ctx.session, carrier_id)
 
 
-@carriers.route("/<int:carrier_id>/exemplars")
+@carrier_blp.route("/<int:carrier_id>/exemplars")
 class CarrierExemplars(MethodView):
-    @carriers.arguments(ExemplarQueryArgsSchema, location="query")
-    @carriers.response(200, page_schema(PledgeSchema))
-    def get(self, args, carrier_id: int):
+    @carrier_blp.authorize(*ANYONE)
+    @carrier_blp.arguments(s.ExemplarQueryArgsSchema, location="query")
+    @carrier_blp.response(200, page_schema(s.PledgeSchema))
+    @carrier_blp.answers(404)
+    @carrier_blp.transaction(read_only=True)
+    def get(self, args, carrier_id: int, *, principal, ctx):
         """样板: exemplar pledges of a carrier"""
-        principal = require(*ANYONE)
-        with service.db.session() as s:
-            return _views(s, principal, carrier_uc.exemplars(s, carrier_id, args))
+        return carriers.exemplars(ctx, principal, carrier_id, args)
 
 
 @blp.route("")
 class Pledges(MethodView):
-    @blp.arguments(PledgeQueryArgsSchema, location="query")
-    @blp.response(200, page_schema(PledgeSchema))
-    def get(self, args):
+    @blp.authorize(*ANYONE)
+    @blp.arguments(s.PledgeQueryArgsSchema, location="query")
+    @blp.response(200, page_schema(s.PledgeSchema))
+    @blp.answers(404)
+    @blp.transaction(read_only=True)
+    def get(self, args, *, principal, ctx):
         """List pledges the caller may see"""
-        principal = require(*ANYONE)
-        with service.db.session() as s:
-            return _views(s, principal, pledges.list_pledges(s, principal, args))
+        return listing.list_pledges(ctx, principal, args)
 
-    @blp.arguments(PledgeCreateSchema)
-    @blp.response(201, PledgeSchema)
-    def post(self, data):
+    @blp.authorize(*ACTORS)
+    @blp.arguments(s.PledgeCreateSchema)
+    @blp.response(201, s.PledgeSchema)
+    @blp.transaction
+    def post(self, data, *, principal, ctx):
         """Draft a pledge (by an org or a person)"""
-        principal = require(*ACTORS)
-        with service.db.session() as s:
-            return pledges.view(pledges.create(s, principal, data))
+        return drafts.draft(ctx, principal, data)
 
 
 @blp.route("/<int:pledge_id>")
 class PledgeById(MethodView):
-    @blp.response(200, PledgeSchema)
-    def get(self, pledge_id: int):
+    @blp.authorize(*ANYONE)
+    @blp.response(200, s.PledgeSchema)
+    @blp.answers(404)
+    @blp.transaction(read_only=True)
+    def get(self, pledge_id: int, *, principal, ctx):
         """One pledge"""
-        principal = require(*ANYONE)
-        with service.db.session() as s:
-            return pledges.view_for(s, principal, pledges.load(s, principal, pledge_id))
+        return views.read_pledge(ctx, principal, pledge_id)
 
-    @blp.arguments(PledgeFieldsSchema)
-    @blp.response(200, PledgeSchema)
-    def patch(self, data, pledge_id: int):
+    @blp.authorize(*ACTORS)
+    @blp.arguments(s.PledgeFieldsSchema)
+    @blp.response(200, s.PledgeSchema)
+    @blp.answers(404, 409)
+    @blp.transaction
+    def patch(self, data, pledge_id: int, *, principal, ctx):
         """Edit a pledge (draft or returned only)"""
-        principal = require(*ACTORS)
-        with service.db.session() as s:
-            return pledges.view(pledge_actions.act(s, principal, pledge_id, "edit", data))
+        return actions.take(ctx, principal, pledge_id, "edit", data)
 
 
-def _action_route(action: str, schema, summary: str) -> None:
-    def post(self, data, pledge_id: int):
-        principal = require(*ACTORS)
-        with service.db.session() as s:
-            if action == "review":
-                return pledges.view(pledge_actions.review(s, principal, pledge_id, data))
-            return pledges.view(pledge_actions.act(s, principal, pledge_id, action, data))
-
-    post.__doc__ = summary
-    view = type(f"Pledge{action.title()}", (MethodView,), {
-        "post": blp.arguments(schema)(blp.response(200, PledgeSchema)(post)),
-    })
-    blp.route(f"/<int:pledge_id>/{action}")(view)
+@blp.route("/<int:pledge_id>/submit")
+class PledgeSubmit(MethodView):
+    @blp.authorize(*ACTORS)
+    @blp.arguments(s.TransitionCommentSchema)
+    @blp.response(200, s.PledgeSchema)
+    @blp.answers(404, 409)
+    @blp.transaction
+    def post(self, data, pledge_id: int, *, principal, ctx):
+        """Submit for review (审诺)"""
+        return actions.take(ctx, principal, pledge_id, "submit", data)
 
 
-for _action, _schema, _summary in (
-    ("submit", TransitionCommentSchema, "Submit for review (审诺)"),
-    ("review", ReviewSchema, "Approve or return a submitted pledge"),
-    ("publish", PublishSchema, "Publish an approved pledge (亮诺)"),
-    ("revise", ReviseSchema, "Look-back revision (回头看): a new version, back to review"),
-    ("close", CloseSchema, "Close after evaluation: fulfilled, partly or unfulfilled"),
-    ("withdraw", WithdrawSchema, "Withdraw with a reason"),
-    ("exemplar", ExemplarSchema, "Mark a published pledge as an exemplar (样板)"),
-):
-    _action_route(_action, _schema, _summary)
+@blp.route("/<int:pledge_id>/review")
+class PledgeReview(MethodView):
+    @blp.authorize(*ACTORS)
+    @blp.arguments(s.ReviewSchema)
+    @blp.response(200, s.PledgeSchema)
+    @blp.answers(404, 409)
+    @blp.transaction
+    def post(self, data, pledge_id: int, *, principal, ctx):
+        """Approve or return a submitted pledge"""
+        return actions.review(ctx, principal, pledge_id, data)
+
+
+@blp.route("/<int:pledge_id>/publish")
+class PledgePublish(MethodView):
+    @blp.authorize(*ACTORS)
+    @blp.arguments(s.PublishSchema)
+    @blp.response(200, s.PledgeSchema)
+    @blp.answers(404, 409)
+    @blp.transaction
+    def post(self, data, pledge_id: int, *, principal, ctx):
+        """Publish an approved pledge (亮诺)"""
+        return actions.take(ctx, principal, pledge_id, "publish", data)
+
+
+@blp.route("/<int:pledge_id>/revise")
+class PledgeRevise(MethodView):
+    @blp.authorize(*ACTORS)
+    @blp.arguments(s.ReviseSchema)
+    @blp.response(200, s.PledgeSchema)
+    @blp.answers(404, 409)
+    @blp.transaction
+    def post(self, data, pledge_id: int, *, principal, ctx):
+        """Look-back revision (回头看): a new version, back to review"""
+        return actions.take(ctx, principal, pledge_id, "revise", data)
+
+
+@blp.route("/<int:pledge_id>/close")
+class PledgeClose(MethodView):
+    @blp.authorize(*ACTORS)
+    @blp.arguments(s.CloseSchema)
+    @blp.response(200, s.PledgeSchema)
+    @blp.answers(404, 409)
+    @blp.transaction
+    def post(self, data, pledge_id: int, *, principal, ctx):
+        """Close after evaluation: fulfilled, partly or unfulfilled"""
+        return actions.take(ctx, principal, pledge_id, "close", data)
+
+
+@blp.route("/<int:pledge_id>/withdraw")
+class PledgeWithdraw(MethodView):
+    @blp.authorize(*ACTORS)
+    @blp.arguments(s.WithdrawSchema)
+    @blp.response(200, s.PledgeSchema)
+    @blp.answers(404, 409)
+    @blp.transaction
+    def post(self, data, pledge_id: int, *, principal, ctx):
+        """Withdraw with a reason"""
+        return actions.take(ctx, principal, pledge_id, "withdraw", data)
+
+
+@blp.route("/<int:pledge_id>/exemplar")
+class PledgeExemplar(MethodView):
+    @blp.authorize(*ACTORS)
+    @blp.arguments(s.ExemplarSchema)
+    @blp.response(200, s.PledgeSchema)
+    @blp.answers(404, 409)
+    @blp.transaction
+    def post(self, data, pledge_id: int, *, principal, ctx):
+        """Mark a published pledge as an exemplar (样板)"""
+        return actions.take(ctx, principal, pledge_id, "exemplar", data)
 
 
 @blp.route("/<int:pledge_id>/progress")
 class PledgeProgress(MethodView):
-    @blp.arguments(ProgressCreateSchema)
-    @blp.response(201, ProgressSchema)
-    def post(self, data, pledge_id: int):
+    @blp.authorize(*ACTORS)
+    @blp.arguments(s.ProgressCreateSchema)
+    @blp.response(201, s.ProgressSchema)
+    @blp.answers(404, 409)
+    @blp.transaction
+    def post(self, data, pledge_id: int, *, principal, ctx):
         """Report progress (践诺): values per target and evidence"""
-        principal = require(*ACTORS)
-        with service.db.session() as s:
-            return pledge_actions.report_progress(s, principal, pledge_id, data)
+        return progress.report_progress(ctx, principal, pledge_id, data)
 
 
 @blp.route("/<int:pledge_id>/history")
 class PledgeHistory(MethodView):
-    @blp.response(200, HistorySchema)
-    def get(self, pledge_id: int):
+    @blp.authorize(*ANYONE)
+    @blp.response(200, s.HistorySchema)
+    @blp.answers(404)
+    @blp.transaction(read_only=True)
+    def get(self, pledge_id: int, *, principal, ctx):
         """Every version, every transition (who, when, why), what changed, every progress report"""
-        principal = require(*ANYONE)
-        with service.db.session() as s:
-            return history_uc.history(s, principal, pledge_id)
+        return history.history(ctx.session, principal, pledge_id)
 
 
-BLUEPRINTS = (carriers, blp)
+BLUEPRINTS = (carrier_blp, blp)

@@ -1,23 +1,15 @@
-"""Request and response schemas of carriers, pledges, progress, history and the ledger."""
+"""Request and response schemas of carriers, pledges, progress and history."""
 
 from __future__ import annotations
 
 import marshmallow as ma
 
+from services.pledge.pledges.domain.carriers import PERIOD_KINDS
+from services.pledge.pledges.domain.categories import CATEGORIES, PLEDGER_TYPES
+from services.pledge.pledges.domain.lifecycle import CHANNELS, OUTCOMES, STATES
 from shared.i18n import bilingual
 from shared.pagination import PageArgsSchema
 
-ORG_CATEGORIES = ("serve_overall", "key_tasks", "hot_issues", "self_building")
-PERSON_CATEGORIES = ("first_class_service", "first_class_results", "first_class_image")
-CATEGORY_LABELS = {
-    "serve_overall": "服务大局", "key_tasks": "完成重点任务", "hot_issues": "解决热点难点问题",
-    "self_building": "加强自身建设", "first_class_service": "一流服务", "first_class_results": "一流业绩",
-    "first_class_image": "一流形象",
-}
-PERIOD_KINDS = ("year", "quarter", "month")
-CHANNELS = ("board", "meeting", "intranet")
-OUTCOMES = ("fulfilled", "partly", "unfulfilled")
-STATES = ("draft", "submitted", "approved", "returned", "published", "closed", "withdrawn")
 Text = ma.fields.String
 
 
@@ -69,7 +61,7 @@ def _unique_target_names(targets: list[dict]) -> None:
 class PledgeFieldsSchema(ma.Schema):
     """The fields a pledger writes (create, PATCH, revise)."""
 
-    category = Text(validate=ma.validate.OneOf(ORG_CATEGORIES + PERSON_CATEGORIES))
+    category = Text(validate=ma.validate.OneOf(CATEGORIES))
     title = Text(validate=ma.validate.Length(min=1, max=200))
     content = Text(validate=ma.validate.Length(max=5000))
     audiences = ma.fields.List(Text(validate=ma.validate.Length(min=1, max=100)), validate=ma.validate.Length(max=20))
@@ -80,9 +72,9 @@ class PledgeFieldsSchema(ma.Schema):
 
 
 class PledgeCreateSchema(PledgeFieldsSchema):
-    pledger_type = Text(required=True, validate=ma.validate.OneOf(("org", "person")))
+    pledger_type = Text(required=True, validate=ma.validate.OneOf(PLEDGER_TYPES))
     pledger_id = ma.fields.Integer(required=True)
-    category = Text(required=True, validate=ma.validate.OneOf(ORG_CATEGORIES + PERSON_CATEGORIES))
+    category = Text(required=True, validate=ma.validate.OneOf(CATEGORIES))
     title = Text(required=True, validate=ma.validate.Length(min=1, max=200))
     content = Text(load_default="", validate=ma.validate.Length(max=5000))
     audiences = ma.fields.List(Text(validate=ma.validate.Length(min=1, max=100)), load_default=list,
@@ -192,7 +184,7 @@ class PledgeQueryArgsSchema(PageArgsSchema):
     org_id = ma.fields.Integer()
     subtree = ma.fields.Boolean(load_default=False)
     state = Text(validate=ma.validate.OneOf(STATES))
-    pledger_type = Text(validate=ma.validate.OneOf(("org", "person")))
+    pledger_type = Text(validate=ma.validate.OneOf(PLEDGER_TYPES))
     pledger_id = ma.fields.Integer()
     carrier_id = ma.fields.Integer()
     exemplar = ma.fields.Boolean()
@@ -223,48 +215,3 @@ class HistorySchema(ma.Schema):
     versions = ma.fields.List(ma.fields.Nested(VersionSchema), required=True)
     transitions = ma.fields.List(ma.fields.Nested(TransitionSchema), required=True)
     progress = ma.fields.List(ma.fields.Nested(ProgressSchema), required=True)
-
-
-class LedgerQueryArgsSchema(PageArgsSchema):
-    format = Text(load_default="json", validate=ma.validate.OneOf(("json", "xlsx")))
-    carrier_id = ma.fields.Integer()
-    due_from = ma.fields.Date()
-    due_to = ma.fields.Date()
-    overdue = ma.fields.Boolean()
-
-
-class LedgerRowSchema(ma.Schema):
-    pledge_id = ma.fields.Integer(required=True)
-    pledger_type = Text(required=True)
-    pledger_id = ma.fields.Integer(required=True)
-    pledger_name = Text(required=True)
-    org_id = ma.fields.Integer(required=True)
-    org_name = Text(required=True)
-    category = Text(required=True)
-    category_label = Text()
-    title = Text(required=True)
-    version = ma.fields.Integer(required=True)
-    revising = ma.fields.Boolean()
-    targets = ma.fields.List(ma.fields.Nested(TargetCompletionSchema), required=True)
-    latest_note = Text(allow_none=True)
-    latest_progress_at = ma.fields.DateTime(allow_none=True)
-    completion = ma.fields.Float(required=True)
-    due_on = ma.fields.Date(required=True)
-    overdue = ma.fields.Boolean(required=True)
-    state = Text(required=True)
-    state_label = Text()
-    outcome = Text(allow_none=True)
-    outcome_label = Text(allow_none=True)
-    exemplar = ma.fields.Boolean()
-    evaluation_score = ma.fields.Float(allow_none=True)
-    evaluation_grade = Text(allow_none=True)
-    channels = ma.fields.List(Text())
-
-
-class LedgerPageSchema(ma.Schema):
-    org_id = ma.fields.Integer(required=True)
-    org_name = Text(required=True)
-    items = ma.fields.List(ma.fields.Nested(LedgerRowSchema), required=True)
-    total = ma.fields.Integer(required=True)
-    page = ma.fields.Integer(required=True)
-    page_size = ma.fields.Integer(required=True)

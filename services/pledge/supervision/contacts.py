@@ -9,21 +9,24 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, false, func, or_, select
 from sqlalchemy.orm import Session
 
-from services.pledge.pledges.models import Org, Person
-from services.pledge.supervision.access import fetch, person_for_field, read_scope, readable_org, requested_orgs
+from services.pledge.directory.lookups import fetch
+from services.pledge.directory.models import Org, Person
+from services.pledge.supervision.access import administered_body_org, readable, readable_org, requested_orgs
 from services.pledge.supervision.domain import rules
-from services.pledge.supervision.inspections import actor, administered_body_org, insert_once, not_after_today
+from services.pledge.supervision.domain.rules import actor, not_after_today
 from services.pledge.supervision.models import ContactPoint, ContactVisit
-from shared.auth import Principal, require_org
+from services.pledge.supervision.rows import insert_once, person_for_field
+from shared.context import Context
 from shared.directory import path_ids
 from shared.errors import Conflict, Forbidden, NotFound
 from shared.pagination import paginate
+from shared.principal import Principal, require_org
 
 
 def _visible(session: Session, principal: Principal) -> ColumnElement[bool]:
     """Contact points of orgs the caller may read, and the caller's own as a leader."""
     try:
-        in_scope = read_scope(session, principal).where(Org.id, Org.path)
+        in_scope = readable(session, principal)
     except Forbidden:
         if principal.person_id is None:
             raise
@@ -95,12 +98,13 @@ def list_contact_points(session: Session, principal: Principal, args: dict) -> d
 
 
 # ---- visits ----------------------------------------------------------------------------------
-def log_visit(session: Session, principal: Principal, point_id: int, data: dict, now: date) -> ContactVisit:
+def log_visit(ctx: Context, principal: Principal, point_id: int, data: dict) -> ContactVisit:
     """The leader themself, or whoever administers the linked org, logs a visit."""
+    session = ctx.session
     point = _point(session, principal, point_id)
     if principal.person_id is None or principal.person_id != point.leader_id:
         require_org(principal, path_ids(session.get(Org, point.org_id).path))
-    not_after_today(data["visited_on"], now, "visited_on")
+    not_after_today(data["visited_on"], ctx.today(), "visited_on")
     visit = ContactVisit(contact_point_id=point.id, created_by=actor(principal), **data)
     session.add(visit)
     session.flush()

@@ -2,210 +2,255 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
-from services.pledge.app import service
-from services.pledge.supervision import contacts, sites
-from services.pledge.supervision import inspections as sup
+from services.pledge.supervision import comments, contacts, inspections, sites
 from services.pledge.supervision import schemas as s
-from shared.auth import require
 from shared.pagination import page_schema
-from shared.web import Api
+from shared.web.blueprint import Blueprint
 
 READERS = ("admin", "org_admin", "member", "system")
 WRITERS = ("admin", "org_admin")
 LEADERS = ("admin", "org_admin", "member")  # a leader logs visits to their own contact points
 
-
-def call(roles: tuple[str, ...], use_case: Callable[..., Any], *args: Any) -> Any:
-    """The body of every view: check the role, run one use case in a transaction, return its result."""
-    principal = require(*roles)
-    with service.db.session() as session:
-        return use_case(session, principal, *args)
-
-
-inspections = Blueprint("inspections", __name__, url_prefix="/api/v1/inspections",
-                        description="检查调研 — routine and unannounced inspections")
-comments = Blueprint("quarterly_comments", __name__, url_prefix="/api/v1/orgs",
-                     description="每季点评 — quarterly comments per org")
-demo_sites = Blueprint("demo_sites", __name__, url_prefix="/api/v1/demo-sites",
-                       description="示范点 — demonstration sites, their actions and monthly evaluations")
-contact_points = Blueprint("contact_points", __name__, url_prefix="/api/v1/contact-points",
-                           description="联系点 — leaders' contact points and visits")
+inspection_blp = Blueprint("inspections", __name__, url_prefix="/api/v1/inspections",
+                           description="检查调研 — routine and unannounced inspections")
+comment_blp = Blueprint("quarterly_comments", __name__, url_prefix="/api/v1/orgs",
+                        description="每季点评 — quarterly comments per org")
+site_blp = Blueprint("demo_sites", __name__, url_prefix="/api/v1/demo-sites",
+                     description="示范点 — demonstration sites, their actions and monthly evaluations")
+contact_blp = Blueprint("contact_points", __name__, url_prefix="/api/v1/contact-points",
+                        description="联系点 — leaders' contact points and visits")
 
 
 # ---- inspections -----------------------------------------------------------------------------
-@inspections.route("")
+@inspection_blp.route("")
 class Inspections(MethodView):
-    @inspections.arguments(s.InspectionQueryArgsSchema, location="query")
-    @inspections.response(200, page_schema(s.InspectionSchema))
-    def get(self, args):
+    @inspection_blp.authorize(*READERS)
+    @inspection_blp.arguments(s.InspectionQueryArgsSchema, location="query")
+    @inspection_blp.response(200, page_schema(s.InspectionSchema))
+    @inspection_blp.answers(404)
+    @inspection_blp.transaction(read_only=True)
+    def get(self, args, *, principal, ctx):
         """List inspections (?org_id=&subtree=1&kind=&pledge_id=)"""
-        return call(READERS, sup.list_inspections, args)
+        return inspections.list_inspections(ctx.session, principal, args)
 
-    @inspections.arguments(s.InspectionCreateSchema)
-    @inspections.response(201, s.InspectionSchema)
-    def post(self, data):
+    @inspection_blp.authorize(*WRITERS)
+    @inspection_blp.arguments(s.InspectionCreateSchema)
+    @inspection_blp.response(201, s.InspectionSchema)
+    @inspection_blp.transaction
+    def post(self, data, *, principal, ctx):
         """Record an inspection of an org, with the pledges it looked at"""
-        return call(WRITERS, sup.create_inspection, data, sup.today())
+        return inspections.create_inspection(ctx, principal, data)
 
 
-@inspections.route("/<int:inspection_id>")
+@inspection_blp.route("/<int:inspection_id>")
 class InspectionById(MethodView):
-    @inspections.response(200, s.InspectionSchema)
-    def get(self, inspection_id: int):
+    @inspection_blp.authorize(*READERS)
+    @inspection_blp.response(200, s.InspectionSchema)
+    @inspection_blp.answers(404)
+    @inspection_blp.transaction(read_only=True)
+    def get(self, inspection_id: int, *, principal, ctx):
         """One inspection"""
-        return call(READERS, sup.get_inspection, inspection_id)
+        return inspections.get_inspection(ctx.session, principal, inspection_id)
 
 
 # ---- quarterly comments ----------------------------------------------------------------------
-@comments.route("/<int:org_id>/comments")
+@comment_blp.route("/<int:org_id>/comments")
 class Comments(MethodView):
-    @comments.arguments(s.CommentQueryArgsSchema, location="query")
-    @comments.response(200, page_schema(s.CommentSchema))
-    def get(self, args, org_id: int):
+    @comment_blp.authorize(*READERS)
+    @comment_blp.arguments(s.CommentQueryArgsSchema, location="query")
+    @comment_blp.response(200, page_schema(s.CommentSchema))
+    @comment_blp.answers(404)
+    @comment_blp.transaction(read_only=True)
+    def get(self, args, org_id: int, *, principal, ctx):
         """Quarterly comments of an org (?year=&quarter=&subtree=1)"""
-        return call(READERS, sup.list_comments, org_id, args)
+        return comments.list_comments(ctx.session, principal, org_id, args)
 
-    @comments.arguments(s.CommentCreateSchema)
-    @comments.response(201, s.CommentSchema)
-    def post(self, data, org_id: int):
+    @comment_blp.authorize(*WRITERS)
+    @comment_blp.arguments(s.CommentCreateSchema)
+    @comment_blp.response(201, s.CommentSchema)
+    @comment_blp.answers(404, 409)
+    @comment_blp.transaction
+    def post(self, data, org_id: int, *, principal, ctx):
         """Comment on an org's quarter (one per org per quarter)"""
-        return call(WRITERS, sup.create_comment, org_id, data, sup.today())
+        return comments.create_comment(ctx, principal, org_id, data)
 
 
-@comments.route("/<int:org_id>/comments/awaiting")
+@comment_blp.route("/<int:org_id>/comments/awaiting")
 class CommentsAwaiting(MethodView):
-    @comments.arguments(s.AwaitingCommentQueryArgsSchema, location="query")
-    @comments.response(200, page_schema(s.OrgBriefSchema))
-    def get(self, args, org_id: int):
+    @comment_blp.authorize(*READERS)
+    @comment_blp.arguments(s.AwaitingCommentQueryArgsSchema, location="query")
+    @comment_blp.response(200, page_schema(s.OrgBriefSchema))
+    @comment_blp.answers(404)
+    @comment_blp.transaction(read_only=True)
+    def get(self, args, org_id: int, *, principal, ctx):
         """Orgs below this one still awaiting their quarterly comment (?year=&quarter=, default: this quarter)"""
-        return call(READERS, sup.orgs_awaiting_comment, org_id, args, sup.today())
+        return comments.orgs_awaiting_comment(ctx, principal, org_id, args)
 
 
-@comments.route("/<int:org_id>/comments/<int:comment_id>")
+@comment_blp.route("/<int:org_id>/comments/<int:comment_id>")
 class CommentById(MethodView):
-    @comments.response(200, s.CommentSchema)
-    def get(self, org_id: int, comment_id: int):
+    @comment_blp.authorize(*READERS)
+    @comment_blp.response(200, s.CommentSchema)
+    @comment_blp.answers(404)
+    @comment_blp.transaction(read_only=True)
+    def get(self, org_id: int, comment_id: int, *, principal, ctx):
         """One quarterly comment"""
-        return call(READERS, sup.get_comment, org_id, comment_id)
+        return comments.get_comment(ctx.session, principal, org_id, comment_id)
 
 
 # ---- demonstration sites ---------------------------------------------------------------------
-@demo_sites.route("")
+@site_blp.route("")
 class DemoSites(MethodView):
-    @demo_sites.arguments(s.DemoSiteQueryArgsSchema, location="query")
-    @demo_sites.response(200, page_schema(s.DemoSiteSchema))
-    def get(self, args):
+    @site_blp.authorize(*READERS)
+    @site_blp.arguments(s.DemoSiteQueryArgsSchema, location="query")
+    @site_blp.response(200, page_schema(s.DemoSiteSchema))
+    @site_blp.answers(404)
+    @site_blp.transaction(read_only=True)
+    def get(self, args, *, principal, ctx):
         """List demonstration sites (?org_id=&subtree=1&level=key|general)"""
-        return call(READERS, sites.list_sites, args)
+        return sites.list_sites(ctx.session, principal, args)
 
-    @demo_sites.arguments(s.DemoSiteCreateSchema)
-    @demo_sites.response(201, s.DemoSiteSchema)
-    def post(self, data):
+    @site_blp.authorize(*WRITERS)
+    @site_blp.arguments(s.DemoSiteCreateSchema)
+    @site_blp.response(201, s.DemoSiteSchema)
+    @site_blp.answers(409)
+    @site_blp.transaction
+    def post(self, data, *, principal, ctx):
         """Create a demonstration site (a branch or a post)"""
-        return call(WRITERS, sites.create_site, data, sup.today())
+        return sites.create_site(ctx, principal, data)
 
 
-@demo_sites.route("/<int:site_id>")
+@site_blp.route("/<int:site_id>")
 class DemoSiteById(MethodView):
-    @demo_sites.response(200, s.DemoSiteDetailSchema)
-    def get(self, site_id: int):
+    @site_blp.authorize(*READERS)
+    @site_blp.response(200, s.DemoSiteDetailSchema)
+    @site_blp.answers(404)
+    @site_blp.transaction(read_only=True)
+    def get(self, site_id: int, *, principal, ctx):
         """One site with its progress on the three lines and its action completion"""
-        return call(READERS, sites.get_site, site_id, sup.today())
+        return sites.get_site(ctx, principal, site_id)
 
 
-@demo_sites.route("/<int:site_id>/actions")
+@site_blp.route("/<int:site_id>/actions")
 class DemoSiteActions(MethodView):
-    @demo_sites.arguments(s.ActionQueryArgsSchema, location="query")
-    @demo_sites.response(200, page_schema(s.ActionSchema))
-    def get(self, args, site_id: int):
+    @site_blp.authorize(*READERS)
+    @site_blp.arguments(s.ActionQueryArgsSchema, location="query")
+    @site_blp.response(200, page_schema(s.ActionSchema))
+    @site_blp.answers(404)
+    @site_blp.transaction(read_only=True)
+    def get(self, args, site_id: int, *, principal, ctx):
         """Prescribed and optional actions of a site"""
-        return call(READERS, sites.list_actions, site_id, args)
+        return sites.list_actions(ctx.session, principal, site_id, args)
 
-    @demo_sites.arguments(s.ActionCreateSchema)
-    @demo_sites.response(201, s.ActionSchema)
-    def post(self, data, site_id: int):
+    @site_blp.authorize(*WRITERS)
+    @site_blp.arguments(s.ActionCreateSchema)
+    @site_blp.response(201, s.ActionSchema)
+    @site_blp.answers(404)
+    @site_blp.transaction
+    def post(self, data, site_id: int, *, principal, ctx):
         """Add a prescribed (规定动作) or optional (自选动作) action"""
-        return call(WRITERS, sites.add_action, site_id, data)
+        return sites.add_action(ctx.session, principal, site_id, data)
 
 
-@demo_sites.route("/<int:site_id>/actions/<int:action_id>/complete")
+@site_blp.route("/<int:site_id>/actions/<int:action_id>/complete")
 class DemoSiteActionComplete(MethodView):
-    @demo_sites.arguments(s.ActionCompleteSchema)
-    @demo_sites.response(200, s.ActionSchema)
-    def post(self, data, site_id: int, action_id: int):
+    @site_blp.authorize(*WRITERS)
+    @site_blp.arguments(s.ActionCompleteSchema)
+    @site_blp.response(200, s.ActionSchema)
+    @site_blp.answers(404, 409)
+    @site_blp.transaction
+    def post(self, data, site_id: int, action_id: int, *, principal, ctx):
         """Mark an action done"""
-        return call(WRITERS, sites.complete_action, site_id, action_id, data, sup.today())
+        return sites.complete_action(ctx, principal, site_id, action_id, data)
 
 
-@demo_sites.route("/<int:site_id>/evaluations")
+@site_blp.route("/<int:site_id>/evaluations")
 class DemoSiteEvaluations(MethodView):
-    @demo_sites.arguments(s.EvaluationQueryArgsSchema, location="query")
-    @demo_sites.response(200, page_schema(s.EvaluationSchema))
-    def get(self, args, site_id: int):
+    @site_blp.authorize(*READERS)
+    @site_blp.arguments(s.EvaluationQueryArgsSchema, location="query")
+    @site_blp.response(200, page_schema(s.EvaluationSchema))
+    @site_blp.answers(404)
+    @site_blp.transaction(read_only=True)
+    def get(self, args, site_id: int, *, principal, ctx):
         """Monthly management evaluations of a site, newest first"""
-        return call(READERS, sites.list_evaluations, site_id, args)
+        return sites.list_evaluations(ctx.session, principal, site_id, args)
 
-    @demo_sites.arguments(s.EvaluationCreateSchema)
-    @demo_sites.response(201, s.EvaluationSchema)
-    def post(self, data, site_id: int):
+    @site_blp.authorize(*WRITERS)
+    @site_blp.arguments(s.EvaluationCreateSchema)
+    @site_blp.response(201, s.EvaluationSchema)
+    @site_blp.answers(404, 409)
+    @site_blp.transaction
+    def post(self, data, site_id: int, *, principal, ctx):
         """Add the month's management evaluation (one per site per month)"""
-        return call(WRITERS, sites.add_evaluation, site_id, data, sup.today())
+        return sites.add_evaluation(ctx, principal, site_id, data)
 
 
 # ---- contact points --------------------------------------------------------------------------
-@contact_points.route("")
+@contact_blp.route("")
 class ContactPoints(MethodView):
-    @contact_points.arguments(s.ContactPointQueryArgsSchema, location="query")
-    @contact_points.response(200, page_schema(s.ContactPointSchema))
-    def get(self, args):
+    @contact_blp.authorize(*READERS)
+    @contact_blp.arguments(s.ContactPointQueryArgsSchema, location="query")
+    @contact_blp.response(200, page_schema(s.ContactPointSchema))
+    @contact_blp.answers(404)
+    @contact_blp.transaction(read_only=True)
+    def get(self, args, *, principal, ctx):
         """List contact points (?org_id=&subtree=1&leader_id=)"""
-        return call(READERS, contacts.list_contact_points, args)
+        return contacts.list_contact_points(ctx.session, principal, args)
 
-    @contact_points.arguments(s.ContactPointCreateSchema)
-    @contact_points.response(201, s.ContactPointSchema)
-    def post(self, data):
+    @contact_blp.authorize(*WRITERS)
+    @contact_blp.arguments(s.ContactPointCreateSchema)
+    @contact_blp.response(201, s.ContactPointSchema)
+    @contact_blp.answers(409)
+    @contact_blp.transaction
+    def post(self, data, *, principal, ctx):
         """Link a leader to a grassroots org"""
-        return call(WRITERS, contacts.create_contact_point, data)
+        return contacts.create_contact_point(ctx.session, principal, data)
 
 
-@contact_points.route("/counts")
+@contact_blp.route("/counts")
 class ContactCounts(MethodView):
-    @contact_points.arguments(s.ContactCountQueryArgsSchema, location="query")
-    @contact_points.response(200, page_schema(s.ContactCountSchema))
-    def get(self, args):
+    @contact_blp.authorize(*READERS)
+    @contact_blp.arguments(s.ContactCountQueryArgsSchema, location="query")
+    @contact_blp.response(200, page_schema(s.ContactCountSchema))
+    @contact_blp.answers(404)
+    @contact_blp.transaction(read_only=True)
+    def get(self, args, *, principal, ctx):
         """Contact points and visits per leader, per org or per unit (?group_by=leader|org|unit)"""
-        return call(READERS, contacts.contact_counts, args)
+        return contacts.contact_counts(ctx.session, principal, args)
 
 
-@contact_points.route("/<int:point_id>")
+@contact_blp.route("/<int:point_id>")
 class ContactPointById(MethodView):
-    @contact_points.response(200, s.ContactPointSchema)
-    def get(self, point_id: int):
+    @contact_blp.authorize(*READERS)
+    @contact_blp.response(200, s.ContactPointSchema)
+    @contact_blp.answers(404)
+    @contact_blp.transaction(read_only=True)
+    def get(self, point_id: int, *, principal, ctx):
         """One contact point with its visit count"""
-        return call(READERS, contacts.get_contact_point, point_id)
+        return contacts.get_contact_point(ctx.session, principal, point_id)
 
 
-@contact_points.route("/<int:point_id>/visits")
+@contact_blp.route("/<int:point_id>/visits")
 class ContactVisits(MethodView):
-    @contact_points.arguments(s.VisitQueryArgsSchema, location="query")
-    @contact_points.response(200, page_schema(s.VisitSchema))
-    def get(self, args, point_id: int):
+    @contact_blp.authorize(*READERS)
+    @contact_blp.arguments(s.VisitQueryArgsSchema, location="query")
+    @contact_blp.response(200, page_schema(s.VisitSchema))
+    @contact_blp.answers(404)
+    @contact_blp.transaction(read_only=True)
+    def get(self, args, point_id: int, *, principal, ctx):
         """Visit log of a contact point, newest first"""
-        return call(READERS, contacts.list_visits, point_id, args)
+        return contacts.list_visits(ctx.session, principal, point_id, args)
 
-    @contact_points.arguments(s.VisitCreateSchema)
-    @contact_points.response(201, s.VisitSchema)
-    def post(self, data, point_id: int):
+    @contact_blp.authorize(*LEADERS)
+    @contact_blp.arguments(s.VisitCreateSchema)
+    @contact_blp.response(201, s.VisitSchema)
+    @contact_blp.answers(404)
+    @contact_blp.transaction
+    def post(self, data, point_id: int, *, principal, ctx):
         """Log a visit (the leader, or an admin of the org)"""
-        return call(LEADERS, contacts.log_visit, point_id, data, sup.today())
+        return contacts.log_visit(ctx, principal, point_id, data)
 
 
-def register(api: Api) -> None:
-    for blueprint in (inspections, comments, demo_sites, contact_points):
-        api.register_blueprint(blueprint)
+BLUEPRINTS = (inspection_blp, comment_blp, site_blp, contact_blp)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import validate as v
 
+from services.pledge.directory.domain.rules import MAX_ID
 from services.pledge.supervision.domain import rules
 from shared.i18n import bilingual
 from shared.pagination import PageArgsSchema
@@ -18,7 +19,7 @@ def _text(required: bool = True, max_len: int = TEXT_MAX, **kw) -> ma.fields.Str
 
 def _id(**kw) -> ma.fields.Integer:
     """A row id: a positive 32-bit integer (larger numbers name nothing and must not reach the database)."""
-    return ma.fields.Integer(validate=v.Range(min=1, max=rules.MAX_ID), **kw)
+    return ma.fields.Integer(validate=v.Range(min=1, max=MAX_ID), **kw)
 
 
 def _year(**kw) -> ma.fields.Integer:

@@ -3,22 +3,24 @@
 from __future__ import annotations
 
 from dataclasses import asdict
-from datetime import date
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from services.pledge.pledges.models import Org
-from services.pledge.supervision.access import fetch, person_for_field, readable_org
+from services.pledge.directory.lookups import fetch
+from services.pledge.directory.models import Org
+from services.pledge.supervision.access import administered_body_org, readable_org, scoped
 from services.pledge.supervision.domain import rules
-from services.pledge.supervision.inspections import actor, administered_body_org, insert_once, not_after_today, scoped
+from services.pledge.supervision.domain.rules import actor, not_after_today
 from services.pledge.supervision.models import DemoSite, DemoSiteAction, DemoSiteEvaluation
-from shared.auth import Principal, require_org
+from services.pledge.supervision.rows import insert_once, person_for_field
+from shared.context import Context
 from shared.directory import path_ids
 from shared.errors import Conflict, NotFound, ValidationFailed, field_errors
 from shared.i18n import bilingual
 from shared.pagination import paginate
+from shared.principal import Principal, require_org
 
 
 def site_view(site: DemoSite, org: Org) -> dict[str, Any]:
@@ -28,14 +30,15 @@ def site_view(site: DemoSite, org: Org) -> dict[str, Any]:
     return view
 
 
-def create_site(session: Session, principal: Principal, data: dict, now: date) -> dict[str, Any]:
+def create_site(ctx: Context, principal: Principal, data: dict) -> dict[str, Any]:
+    session = ctx.session
     org = administered_body_org(session, principal, data["org_id"])
     if data["kind"] == "branch" and org.kind != "branch":
         raise ValidationFailed(errors=field_errors(
             org_id=bilingual("支部示范点须指向一个党支部", "a branch site must name a branch")))
     name = data.get("name") or (data["post_name"] if data["kind"] == "post" else org.name)
     site = DemoSite(org_id=org.id, kind=data["kind"], name=name, post_name=data.get("post_name"),
-                    level=data["level"], year=data.get("year") or now.year, goals=data.get("goals") or {},
+                    level=data["level"], year=data.get("year") or ctx.today().year, goals=data.get("goals") or {},
                     created_by=actor(principal))
     insert_once(session, site, Conflict("demo_site_exists", name=name))
     return site_view(site, org)
@@ -51,8 +54,9 @@ def _site(session: Session, principal: Principal, site_id: int, write: bool = Fa
     return site, org
 
 
-def get_site(session: Session, principal: Principal, site_id: int, now: date) -> dict[str, Any]:
+def get_site(ctx: Context, principal: Principal, site_id: int) -> dict[str, Any]:
     """The site with its progress on the three lines, the lines lagging behind, and action completion."""
+    session = ctx.session
     site, org = _site(session, principal, site_id)
     evaluations = session.execute(
         select(DemoSiteEvaluation.year, DemoSiteEvaluation.month, DemoSiteEvaluation.party_building,
@@ -67,7 +71,7 @@ def get_site(session: Session, principal: Principal, site_id: int, now: date) ->
     view = site_view(site, org)
     view["progress"] = {line: asdict(p) for line, p in progress.items()}
     view["lagging_lines"] = rules.lagging_lines(progress)
-    completion = rules.action_completion(actions, now)
+    completion = rules.action_completion(actions, ctx.today())
     view["actions"] = {kind: {**asdict(c), "rate": c.rate} for kind, c in completion.items()}
     return view
 
@@ -92,15 +96,15 @@ def add_action(session: Session, principal: Principal, site_id: int, data: dict)
     return action
 
 
-def complete_action(session: Session, principal: Principal, site_id: int, action_id: int, data: dict,
-                    now: date) -> DemoSiteAction:
+def complete_action(ctx: Context, principal: Principal, site_id: int, action_id: int, data: dict) -> DemoSiteAction:
+    session = ctx.session
     site, _org = _site(session, principal, site_id, write=True)
     action = fetch(session, DemoSiteAction, action_id)
     if action is None or action.site_id != site.id:
         raise NotFound()
     if action.done_on is not None:
         raise Conflict("action_done", done_on=action.done_on.isoformat())
-    not_after_today(data["done_on"], now, "done_on")
+    not_after_today(data["done_on"], ctx.today(), "done_on")
     action.done_on, action.note = data["done_on"], data.get("note")
     session.flush()
     return action
@@ -117,10 +121,10 @@ def list_actions(session: Session, principal: Principal, site_id: int, args: dic
 
 
 # ---- monthly management evaluation (月度专业管理评价) ---------------------------------------------
-def add_evaluation(session: Session, principal: Principal, site_id: int, data: dict,
-                   now: date) -> DemoSiteEvaluation:
+def add_evaluation(ctx: Context, principal: Principal, site_id: int, data: dict) -> DemoSiteEvaluation:
+    session = ctx.session
     site, _org = _site(session, principal, site_id, write=True)
-    if rules.is_future_month(data["year"], data["month"], now):
+    if rules.is_future_month(data["year"], data["month"], ctx.today()):
         raise ValidationFailed(errors=field_errors(month=bilingual("该月尚未开始", "this month has not begun")))
     person_for_field(session, data.get("evaluator_id"), "evaluator_id")
     evaluation = DemoSiteEvaluation(site_id=site.id, overall=rules.overall_score(data), created_by=actor(principal),

@@ -10,19 +10,19 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import date
-from typing import ClassVar
 
 from sqlalchemy import func, literal, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from services.pledge.app import service
-from services.pledge.directory.importing.domain.rows import clean_org, clean_person, row_message
-from services.pledge.directory.orgs import in_subtree, org_record, person_record
-from services.pledge.pledges.models import Org, Person, Pledge
+from services.pledge.directory.importing.domain.rows import clean_org, clean_person, in_scope, row_message
+from services.pledge.directory.lookups import in_subtree
+from services.pledge.directory.models import Org, Person, copies_of_org_path
+from services.pledge.directory.records import org_record, person_record
+from shared import db
+from shared.context import Context
 from shared.db import utcnow
-from shared.messages import DirectoryChanged, Message
+from shared.messages import DirectoryChanged, PeopleChanged
 
 PERSON_COLUMNS = ("employee_no", "name", "org_id", "org_path", "party_member", "joined_party_on", "roles", "email",
                   "phone", "active", "updated_at")
@@ -69,13 +69,9 @@ def _accept(out: Outcome, sheet: str, number: int, row: dict, errors: dict[str, 
     return True
 
 
-def _in_scope(path: str, scope: str | None) -> bool:
-    return scope is None or path.startswith(scope)
-
-
 # ---- orgs ------------------------------------------------------------------------------------
 
-def upsert_orgs(session: Session, rows: list[tuple[int, dict]], index: OrgIndex, lang: str,
+def upsert_orgs(ctx: Context, rows: list[tuple[int, dict]], index: OrgIndex, lang: str,
                 scope: str | None = None) -> Outcome:
     """Orgs of a file, parents before children whatever the file's order."""
     out = Outcome()
@@ -92,7 +88,7 @@ def upsert_orgs(session: Session, rows: list[tuple[int, dict]], index: OrgIndex,
             break
         for number, row in ready:
             new = row["code"] not in index.by_code
-            error = _write_org(session, row, index, lang, scope, changed)
+            error = _write_org(ctx, row, index, lang, scope, changed)
             if error:
                 out.errors.append(RowError(number, error[0], error[1], "orgs"))
             else:
@@ -103,14 +99,15 @@ def upsert_orgs(session: Session, rows: list[tuple[int, dict]], index: OrgIndex,
         key = "cycle" if row["parent_code"] in seen else "unknown_parent"
         out.errors.append(RowError(number, "parent_code", row_message(key, lang, code=row["parent_code"]), "orgs"))
     if changed:
-        service.publish(session, DirectoryChanged(orgs=[org_record(o) for o in changed]))
+        ctx.publish(DirectoryChanged(orgs=[org_record(o) for o in changed]))
     return out
 
 
-def _write_org(session: Session, row: dict, index: OrgIndex, lang: str, scope: str | None,
+def _write_org(ctx: Context, row: dict, index: OrgIndex, lang: str, scope: str | None,
                changed: list[Org]) -> tuple[str, str] | None:
+    session = ctx.session
     parent_id, parent_path = index.by_code[row["parent_code"]] if row["parent_code"] else (None, "/")
-    if (parent_id is None and scope is not None) or not _in_scope(parent_path, scope):
+    if (parent_id is None and scope is not None) or not in_scope(parent_path, scope):
         return "parent_code", row_message("not_in_scope", lang)
     existing = index.by_code.get(row["code"])
     if existing is None:
@@ -120,51 +117,53 @@ def _write_org(session: Session, row: dict, index: OrgIndex, lang: str, scope: s
         org.path = f"{parent_path}{org.id}/"
     else:
         org = session.get(Org, existing[0])
-        if not _in_scope(org.path, scope) or (org.path == scope and org.parent_id != parent_id):
+        if not in_scope(org.path, scope) or (org.path == scope and org.parent_id != parent_id):
             return "code", row_message("not_in_scope", lang)
         if parent_path.startswith(org.path):
             return "parent_code", row_message("cycle", lang)
         org.name, org.kind = row["name"], row["kind"]
         if org.parent_id != parent_id:
-            move_subtree(session, org, parent_id, f"{parent_path}{org.id}/")
+            move_subtree(ctx, org, parent_id, f"{parent_path}{org.id}/")
     index.by_code[org.code] = (org.id, org.path)
     changed.append(org)
     return None
 
 
-def move_subtree(session: Session, org: Org, parent_id: int | None, new_path: str) -> None:
-    """Re-hang an org: every path below it (orgs, people, pledges) follows, and people are republished."""
+def move_subtree(ctx: Context, org: Org, parent_id: int | None, new_path: str) -> None:
+    """Re-hang an org: every path below it follows (orgs, and each column that copies an org's path: people's,
+    pledges' …), and people are republished."""
+    session = ctx.session
     old = org.path
     session.flush()
-    for model, column in ((Org, Org.path), (Person, Person.org_path), (Pledge, Pledge.org_path)):
+    for column in copies_of_org_path():
         session.execute(
-            update(model).where(in_subtree(column, old))
+            update(column.table).where(in_subtree(column, old))
             .values({column.key: literal(new_path) + func.substr(column, len(old) + 1)})
-            .execution_options(synchronize_session=False)
         )
     session.expire_all()
     org = session.get(Org, org.id)
     org.parent_id = parent_id
     moved = list(session.scalars(select(Person).where(in_subtree(Person.org_path, new_path))))
     for start in range(0, len(moved), 1000):
-        service.publish(session, DirectoryChanged(people=[person_record(p) for p in moved[start:start + 1000]]))
+        ctx.publish(DirectoryChanged(people=[person_record(p) for p in moved[start:start + 1000]]))
     sub = list(session.scalars(select(Org).where(in_subtree(Org.path, new_path), Org.id != org.id)))
     if sub:
-        service.publish(session, DirectoryChanged(orgs=[org_record(o) for o in sub]))
+        ctx.publish(DirectoryChanged(orgs=[org_record(o) for o in sub]))
 
 
 # ---- people ----------------------------------------------------------------------------------
 
-def upsert_people(session: Session, rows: list[tuple[int, dict]], index: OrgIndex, lang: str, today: date,
+def upsert_people(ctx: Context, rows: list[tuple[int, dict]], index: OrgIndex, lang: str, today: date,
                   seen: dict[str, int], scope: str | None = None) -> Outcome:
     """One chunk of people rows: validated, upserted, published as one ``DirectoryChanged``."""
+    session = ctx.session
     out = Outcome()
     good: list[tuple[int, dict]] = []
     for number, raw in rows:
         row, errors = clean_person(raw, lang, today)
         if not errors and row["org_code"] not in index.by_code:
             errors["org_code"] = row_message("unknown_org", lang, code=row["org_code"])
-        elif not errors and not _in_scope(index.by_code[row["org_code"]][1], scope):
+        elif not errors and not in_scope(index.by_code[row["org_code"]][1], scope):
             errors["org_code"] = row_message("not_in_scope", lang)
         if _accept(out, "people", number, row, errors, "employee_no", seen, lang):
             good.append((number, _person_values(row, index)))
@@ -188,7 +187,7 @@ def upsert_people(session: Session, rows: list[tuple[int, dict]], index: OrgInde
     out.written = len(records)
     out.created = sum(1 for r in records if r["employee_no"] not in existing)
     if records:
-        service.publish(session, PeopleChanged(people=records))
+        ctx.publish(PeopleChanged(people=records))
     return out
 
 
@@ -199,26 +198,15 @@ def _person_values(row: dict, index: OrgIndex) -> dict:
             "email": row["email"], "phone": row["phone"], "active": True}
 
 
-def _upsert_statement(dialect: str):
-    """``INSERT … ON CONFLICT (employee_no) DO UPDATE … RETURNING id, employee_no``, compiled once and cached;
-    executed with many parameter sets, SQLAlchemy batches it into multi-row VALUES ("insertmanyvalues")."""
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    table = Person.__table__
-    stmt = insert(table)
-    stmt = stmt.on_conflict_do_update(index_elements=["employee_no"],
-                                      set_={c: stmt.excluded[c] for c in PERSON_COLUMNS})
-    return stmt.returning(table.c.id, table.c.employee_no, sort_by_parameter_order=True)
-
-
-_UPSERTS = {"sqlite": _upsert_statement("sqlite")}
-
-
 def _upsert_people(session: Session, values: list[dict]) -> dict[str, int]:
     now = utcnow()
     rows = [{**v, "created_at": now, "updated_at": now} for v in values]
-    if session.get_bind().dialect.name == "postgresql":
+    if db.dialect_of(session) == "postgresql":
         return _copy_upsert(session, rows)
-    result = session.execute(_UPSERTS["sqlite"], rows)
+    # INSERT … ON CONFLICT (employee_no) DO UPDATE … RETURNING id, employee_no: one cached statement; executed with
+    # many parameter sets, SQLAlchemy batches it into multi-row VALUES ("insertmanyvalues")
+    stmt = db.upsert(session, Person, ["employee_no"], update=PERSON_COLUMNS, returning=("id", "employee_no"))
+    result = session.execute(stmt, rows)
     return {r.employee_no: r.id for r in result}
 
 
@@ -246,19 +234,6 @@ def _copy_upsert(session: Session, rows: list[dict]) -> dict[str, int]:
                 copy.write_row([json.dumps(r[c], ensure_ascii=False) if c == "roles" else r[c] for c in COPY_COLUMNS])
         cursor.execute(_MERGE)
         return {employee_no: person_id for person_id, employee_no in cursor.fetchall()}
-
-
-@dataclass(frozen=True)
-class PeopleChanged(Message):
-    """A ``DirectoryChanged`` of people, carried as ready payload dicts (``PersonRecord``'s shape): the
-    consumers read it with ``DirectoryChanged.from_payload``; building 1,000 frozen records and deep-copying
-    them with ``dataclasses.asdict`` once per consuming task would cost more than the upsert itself."""
-
-    tasks: ClassVar[tuple[str, ...]] = DirectoryChanged.tasks
-    people: list[dict] = field(default_factory=list)
-
-    def to_payload(self) -> dict:
-        return {"orgs": [], "people": self.people, "snapshot": False}
 
 
 def _record(values: dict, person_id: int) -> dict:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from services.pledge.pledges.domain.lifecycle import PLEDGER_ACTIONS, REVIEWER_ACTIONS
-from shared.auth import Principal
+from shared.principal import Principal
 
 
 @dataclass(frozen=True)
@@ -54,3 +54,14 @@ def may_view(principal: Principal, parties: Parties) -> bool:
     if principal.is_admin or principal.is_system or parties.published:
         return True
     return is_pledger(principal, parties) or is_reviewer(principal, parties)
+
+
+def actor_of(principal: Principal) -> str:
+    """Who a line of history names: ``admin:<sub>``, ``member:<person>``, ``org_admin:<org>`` or ``system``."""
+    if principal.is_admin:
+        return f"admin:{principal.sub}" if principal.sub else "admin"
+    if principal.person_id is not None:
+        return f"member:{principal.person_id}"
+    if "org_admin" in principal.roles:
+        return f"org_admin:{principal.org}"
+    return "system"

@@ -9,6 +9,8 @@ from __future__ import annotations
 from shared.lifecycle import StateMachine
 
 STATES = ("draft", "submitted", "approved", "returned", "published", "closed", "withdrawn")
+OUTCOMES = ("fulfilled", "partly", "unfulfilled")  # how a closed pledge was kept (after 评诺)
+CHANNELS = ("board", "meeting", "intranet")  # where a published pledge is shown (亮诺)
 
 # (state, action) → next state
 TRANSITIONS: dict[tuple[str, str], str] = {

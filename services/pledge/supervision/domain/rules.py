@@ -15,6 +15,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
+from shared.errors import ValidationFailed, field_errors
+from shared.i18n import bilingual
+from shared.principal import Principal
+
 INSPECTION_KINDS = ("routine", "unannounced")
 RATING_MIN, RATING_MAX = 1, 5
 SITE_KINDS = ("branch", "post")
@@ -24,7 +28,17 @@ ACTION_KINDS = ("prescribed", "optional")
 LINE_SCORE_MAX = 100
 LAGGING_GAP = 15.0  # a line this many points below the best line of the same site is "lagging"
 COUNT_GROUPS = ("leader", "org", "unit")
-MAX_ID = 2_147_483_647  # ids are 32-bit: a larger number names nothing and must not reach the database
+
+
+def actor(principal: Principal) -> str:
+    """What ``created_by`` records: the token's subject, or its role for subject-less system tokens."""
+    return principal.sub or ",".join(sorted(principal.roles))
+
+
+def not_after_today(day: date, today: date, field: str) -> None:
+    """A visit, an inspection or a completed action cannot lie in the future (422 on ``field``)."""
+    if day > today:
+        raise ValidationFailed(errors=field_errors(**{field: bilingual("日期不能晚于今天", "cannot be in the future")}))
 
 
 def quarter_of(day: date) -> tuple[int, int]:

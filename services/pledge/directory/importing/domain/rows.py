@@ -123,3 +123,8 @@ def clean_person(raw: dict, lang: str, today: date) -> tuple[dict, dict[str, str
         errors["email"] = row_message("bad_email", lang)
     row["roles"] = parse_roles(raw.get("roles"))
     return row, errors
+
+
+def in_scope(path: str, scope: str | None) -> bool:
+    """An org admin's import (``scope``: their org's path) writes only within their subtree."""
+    return scope is None or path.startswith(scope)
