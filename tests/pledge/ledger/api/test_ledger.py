@@ -8,7 +8,6 @@ from datetime import date, timedelta
 import openpyxl
 
 from pledge.support import published_pledge
-from services.pledge.ledger.domain.board import summary
 
 
 def _ledger(api, org_id, query="", **kw):
@@ -59,13 +58,6 @@ def test_xlsx_is_laid_out_for_printing(api, tree):
     assert "降本：425/800万元" in first[5] and first[6] == "一季度完成 425 万" and first[7] == "27%"
     assert first[9] == "否" and first[10] == "践诺中"
     assert ws.column_dimensions["E"].width == 36 and ws.print_title_rows == "$4:$4"
-
-
-def test_board_summary():
-    rows = [{"completion": 1.0, "overdue": False, "exemplar": True, "state": "closed"},
-            {"completion": 0.5, "overdue": True, "exemplar": False, "state": "published"}]
-    assert summary(rows) == {"count": 2, "completion": 75, "overdue": 1, "exemplars": 1, "closed": 1}
-    assert summary([])["completion"] == 0
 
 
 def test_board_is_public_or_not_by_setting(api, tree, pledge, settings, pledge_client):
