@@ -24,15 +24,16 @@ ADMIN = auth.Principal(sub="bench", roles=frozenset({"admin"}))
 
 
 def _orgs(service) -> list[tuple[int, dict]]:
-    from services.pledge.directory_upsert import OrgIndex, upsert_orgs
+    from services.pledge.directory.importing.upsert import OrgIndex, upsert_orgs
 
     rows = [{"code": "HG", "name": "集团党委", "kind": "committee"}]
     for u in range(UNITS):
         rows.append({"code": f"U{u}", "name": f"二级单位{u}党委", "kind": "committee", "parent_code": "HG"})
         rows += [{"code": f"U{u}B{b}", "name": f"单位{u}第{b}支部", "kind": "branch", "parent_code": f"U{u}"}
                  for b in range(BRANCHES_PER_UNIT)]
-    with service.db.session() as s:
-        upsert_orgs(s, list(enumerate(rows, start=2)), OrgIndex.load(s), "zh")
+    with service.unit_of_work() as ctx:
+        s = ctx.session
+        upsert_orgs(ctx, list(enumerate(rows, start=2)), OrgIndex.load(s), "zh")
         return [(r.id, r.path) for r in s.execute(select(_org().id, _org().path).where(_org().kind == "branch"))]
 
 
@@ -67,7 +68,7 @@ def _core_rows(n: int, branch_paths: dict[str, tuple[int, str]]) -> list[dict]:
 
 
 def bench_import(service, n: int) -> tuple[float, float, dict]:
-    from services.pledge import import_job
+    from services.pledge.directory.importing import jobs
     from services.pledge.models import ImportJob, Org, Person
 
     with service.db.session() as s:
@@ -80,10 +81,10 @@ def bench_import(service, n: int) -> tuple[float, float, dict]:
         s.execute(delete(Person))
         s.execute(delete(service.outbox_table))
     content = _people_csv(n, UNITS * BRANCHES_PER_UNIT)
-    with service.db.session() as s:
-        job_id = import_job.create_job(s, ADMIN, "people.csv", content, "zh").id
+    with service.unit_of_work() as ctx:
+        job_id = jobs.create_job(ctx, ADMIN, "people.csv", content, "zh").id
     with stopwatch() as job:
-        assert import_job.run_job(job_id) == "done"
+        assert jobs.run_job(service.unit_of_work, job_id) == "done"
     with service.db.session() as s:
         done = s.get(ImportJob, job_id)
         assert done.created_people == n and done.error_count == 0, (done.created_people, done.errors[:3])

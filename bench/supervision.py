@@ -48,7 +48,7 @@ def _group(session) -> tuple[int, list[int], list[int]]:
 
 
 def _inspections(session, branches: list[tuple[int, str]], inspector: int, n: int) -> None:
-    from services.pledge.supervision_models import Inspection
+    from services.pledge.supervision.models import Inspection
 
     start, now = date(2020, 1, 1), utcnow()
     rows = [{"org_id": branches[i % len(branches)][0], "kind": "routine" if i % 3 else "unannounced",
@@ -59,7 +59,7 @@ def _inspections(session, branches: list[tuple[int, str]], inspector: int, n: in
 
 
 def _contacts(session, branches: list[tuple[int, str]], leaders: list[int]) -> None:
-    from services.pledge.supervision_models import ContactPoint, ContactVisit
+    from services.pledge.supervision.models import ContactPoint, ContactVisit
 
     now, points = utcnow(), []
     for i in range(CONTACT_POINTS):
@@ -74,7 +74,7 @@ def _contacts(session, branches: list[tuple[int, str]], leaders: list[int]) -> N
 
 def _bare_inspections(service, root_path: str):
     from services.pledge.models import Org
-    from services.pledge.supervision_models import Inspection
+    from services.pledge.supervision.models import Inspection
 
     page = (select(Inspection).join(Org, Org.id == Inspection.org_id).where(Org.path.startswith(root_path))
             .order_by(Inspection.visited_on.desc(), Inspection.id.desc()).limit(50))
@@ -90,7 +90,7 @@ def _bare_inspections(service, root_path: str):
 
 
 def _bare_counts(service):
-    from services.pledge.supervision_models import ContactPoint, ContactVisit
+    from services.pledge.supervision.models import ContactPoint, ContactVisit
 
     stmt = (select(ContactPoint.org_id, func.count(func.distinct(ContactPoint.id)), func.count(ContactVisit.id))
             .outerjoin(ContactVisit, ContactVisit.contact_point_id == ContactPoint.id).group_by(ContactPoint.org_id))

@@ -107,6 +107,19 @@ class DirectoryChanged(Message):
     snapshot: bool = False
 
 
+@dataclass(frozen=True)
+class PeopleChanged(Message):
+    """A ``DirectoryChanged`` of people, carried as ready payload dicts (``PersonRecord``'s shape): the
+    consumers read it with ``DirectoryChanged.from_payload``; building 1,000 frozen records and deep-copying
+    them with ``dataclasses.asdict`` once per consuming task would cost more than the upsert itself."""
+
+    tasks: ClassVar[tuple[str, ...]] = DirectoryChanged.tasks
+    people: list[dict] = field(default_factory=list)
+
+    def to_payload(self) -> dict[str, Any]:
+        return {"orgs": [], "people": self.people, "snapshot": False}
+
+
 # ---- pledges (pledge → survey, for 评诺 rounds) ---------------------------------------------
 
 @dataclass(frozen=True)

@@ -1,210 +1,29 @@
-"""Tables of the pledge service: the directory, import jobs, carriers, pledges and their history."""
+"""Every table of the pledge service, from each context (for Alembic's env, the tests and the benchmarks)."""
 
-from __future__ import annotations
+from services.pledge.directory.importing.models import ImportJob, ImportUpload
+from services.pledge.directory.models import Org, Person
+from services.pledge.pledges.models import (
+    Carrier,
+    Pledge,
+    PledgeTransition,
+    PledgeVersion,
+    ProgressReport,
+    SentReminder,
+)
+from services.pledge.supervision.models import (
+    ContactPoint,
+    ContactVisit,
+    DemoSite,
+    DemoSiteAction,
+    DemoSiteEvaluation,
+    Inspection,
+    InspectionPledgeLink,
+    QuarterlyComment,
+    inspection_pledges,
+)
 
-from datetime import date, datetime
-
-from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
-
-from services.pledge.extensions import Base
-from shared.db import utcnow
-
-
-class Org(Base):
-    """An organisation: the group committee, unit committees (党委/党总支) and branches (党支部)."""
-
-    __tablename__ = "orgs"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    code: Mapped[str] = mapped_column(String(64), unique=True)
-    name: Mapped[str] = mapped_column(String(200))
-    kind: Mapped[str] = mapped_column(String(16))  # committee | branch
-    parent_id: Mapped[int | None] = mapped_column(ForeignKey("orgs.id"))
-    path: Mapped[str] = mapped_column(String(512), default="")  # "/1/5/9/": ids from the root
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-    __table_args__ = (Index("ix_orgs_path", "path"), Index("ix_orgs_parent_id", "parent_id"))
-
-
-class Person(Base):
-    """A party member or employee; ``org_path`` copies the org's path for fast subtree queries."""
-
-    __tablename__ = "people"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    employee_no: Mapped[str] = mapped_column(String(64), unique=True)
-    name: Mapped[str] = mapped_column(String(100))
-    org_id: Mapped[int] = mapped_column(ForeignKey("orgs.id"))
-    org_path: Mapped[str] = mapped_column(String(512))
-    party_member: Mapped[bool] = mapped_column(Boolean, default=False)
-    joined_party_on: Mapped[date | None]
-    roles: Mapped[list] = mapped_column(JSON, default=list)
-    email: Mapped[str | None] = mapped_column(String(200))
-    phone: Mapped[str | None] = mapped_column(String(32))
-    active: Mapped[bool] = mapped_column(Boolean, default=True)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
-
-    __table_args__ = (Index("ix_people_org_path", "org_path", "id"), Index("ix_people_org_id", "org_id"))
-
-
-class ImportJob(Base):
-    """A directory import: progress and per-row errors (in the language of the request)."""
-
-    __tablename__ = "import_jobs"
-
-    id: Mapped[str] = mapped_column(String(32), primary_key=True)
-    state: Mapped[str] = mapped_column(String(16), default="pending")  # pending | running | done | failed
-    filename: Mapped[str] = mapped_column(String(200), default="")
-    file_kind: Mapped[str] = mapped_column(String(8))  # csv | xlsx
-    lang: Mapped[str] = mapped_column(String(4), default="zh")
-    done: Mapped[int] = mapped_column(Integer, default=0)
-    total: Mapped[int] = mapped_column(Integer, default=0)
-    created_orgs: Mapped[int] = mapped_column(Integer, default=0)
-    created_people: Mapped[int] = mapped_column(Integer, default=0)
-    errors: Mapped[list] = mapped_column(JSON, default=list)  # the first MAX_ERRORS row errors
-    error_count: Mapped[int] = mapped_column(Integer, default=0)
-    message: Mapped[str | None] = mapped_column(Text)
-    created_by: Mapped[str | None] = mapped_column(String(64))
-    scope_org_id: Mapped[int | None] = mapped_column(Integer)  # an org admin's import stays in their subtree
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    heartbeat_at: Mapped[datetime | None]  # the last chunk written: a job silent too long is resumed
-    finished_at: Mapped[datetime | None]
-
-
-class ImportUpload(Base):
-    """The uploaded file of a job, kept until the job has run."""
-
-    __tablename__ = "import_uploads"
-
-    job_id: Mapped[str] = mapped_column(ForeignKey("import_jobs.id", ondelete="CASCADE"), primary_key=True)
-    content: Mapped[bytes] = mapped_column(LargeBinary)
-
-
-class Carrier(Base):
-    """活动载体: the overall carrier (钢铁先锋) and specific ones per org and period, with themes."""
-
-    __tablename__ = "carriers"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    title: Mapped[str] = mapped_column(String(200))
-    org_id: Mapped[int] = mapped_column(ForeignKey("orgs.id"))
-    parent_id: Mapped[int | None] = mapped_column(ForeignKey("carriers.id"))
-    period_kind: Mapped[str] = mapped_column(String(8))  # year | quarter | month
-    period_start: Mapped[date]
-    period_end: Mapped[date]
-    themes: Mapped[list] = mapped_column(JSON, default=list)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-    __table_args__ = (Index("ix_carriers_org_id", "org_id"),)
-
-
-class Pledge(Base):
-    """承诺: the working version; ``published_version`` is what boards and the ledger show."""
-
-    __tablename__ = "pledges"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    pledger_type: Mapped[str] = mapped_column(String(8))  # org | person
-    pledger_id: Mapped[int] = mapped_column(Integer)
-    pledger_name: Mapped[str] = mapped_column(String(200))
-    org_id: Mapped[int] = mapped_column(ForeignKey("orgs.id"))
-    org_path: Mapped[str] = mapped_column(String(512))
-    reviewer_org_id: Mapped[int | None] = mapped_column(ForeignKey("orgs.id"))
-    carrier_id: Mapped[int | None] = mapped_column(ForeignKey("carriers.id"))
-    category: Mapped[str] = mapped_column(String(32))
-    title: Mapped[str] = mapped_column(String(200))
-    content: Mapped[str] = mapped_column(Text, default="")
-    audiences: Mapped[list] = mapped_column(JSON, default=list)
-    targets: Mapped[list] = mapped_column(JSON, default=list)
-    due_on: Mapped[date]
-    state: Mapped[str] = mapped_column(String(16), default="draft")
-    version: Mapped[int] = mapped_column(Integer, default=1)
-    published_version: Mapped[int | None] = mapped_column(Integer)
-    on_ledger: Mapped[bool] = mapped_column(Boolean, default=False)
-    channels: Mapped[list] = mapped_column(JSON, default=list)
-    outcome: Mapped[str | None] = mapped_column(String(16))
-    exemplar: Mapped[bool] = mapped_column(Boolean, default=False)
-    exemplar_note: Mapped[str | None] = mapped_column(Text)
-    latest_values: Mapped[dict] = mapped_column(JSON, default=dict)
-    latest_note: Mapped[str | None] = mapped_column(Text)
-    latest_progress_at: Mapped[datetime | None]
-    completion: Mapped[float] = mapped_column(Float, default=0.0)
-    evaluation_score: Mapped[float | None] = mapped_column(Float)
-    evaluation_grade: Mapped[str | None] = mapped_column(String(16))
-    evaluation_round_id: Mapped[int | None] = mapped_column(Integer)
-    created_by: Mapped[str | None] = mapped_column(String(64))
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
-    published_at: Mapped[datetime | None]
-
-    __table_args__ = (
-        Index("ix_pledges_ledger", "on_ledger", "org_path", "due_on", "id"),
-        Index("ix_pledges_ledger_due", "on_ledger", "due_on", "id"),
-        Index("ix_pledges_org_path", "org_path", "id"),
-        Index("ix_pledges_pledger", "pledger_type", "pledger_id"),
-        Index("ix_pledges_state_due_on", "state", "due_on"),
-        Index("ix_pledges_carrier_id", "carrier_id", "exemplar"),
-    )
-
-
-class PledgeVersion(Base):
-    """Every version of a pledge, in full."""
-
-    __tablename__ = "pledge_versions"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    pledge_id: Mapped[int] = mapped_column(ForeignKey("pledges.id", ondelete="CASCADE"))
-    version: Mapped[int] = mapped_column(Integer)
-    data: Mapped[dict] = mapped_column(JSON)
-    reason: Mapped[str | None] = mapped_column(Text)
-    created_by: Mapped[str | None] = mapped_column(String(64))
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-    __table_args__ = (UniqueConstraint("pledge_id", "version"),)
-
-
-class PledgeTransition(Base):
-    """Every move through the lifecycle: who, when, why."""
-
-    __tablename__ = "pledge_transitions"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    pledge_id: Mapped[int] = mapped_column(ForeignKey("pledges.id", ondelete="CASCADE"))
-    version: Mapped[int] = mapped_column(Integer)
-    action: Mapped[str] = mapped_column(String(16))
-    from_state: Mapped[str | None] = mapped_column(String(16))
-    to_state: Mapped[str] = mapped_column(String(16))
-    actor: Mapped[str] = mapped_column(String(64))
-    comment: Mapped[str | None] = mapped_column(Text)
-    at: Mapped[datetime] = mapped_column(default=utcnow)
-
-    __table_args__ = (Index("ix_pledge_transitions_pledge_id", "pledge_id", "id"),)
-
-
-class ProgressReport(Base):
-    """践诺: a progress report with values per target and an evidence link."""
-
-    __tablename__ = "progress_reports"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    pledge_id: Mapped[int] = mapped_column(ForeignKey("pledges.id", ondelete="CASCADE"))
-    version: Mapped[int] = mapped_column(Integer)
-    note: Mapped[str] = mapped_column(Text, default="")
-    values: Mapped[dict] = mapped_column(JSON, default=dict)
-    evidence_url: Mapped[str | None] = mapped_column(String(500))
-    completion: Mapped[float] = mapped_column(Float, default=0.0)
-    reported_by: Mapped[str] = mapped_column(String(64))
-    reported_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-    __table_args__ = (Index("ix_progress_reports_pledge_id", "pledge_id", "id"),)
-
-
-class SentReminder(Base):
-    """Reminders already handed to the outbox: the same key never goes twice."""
-
-    __tablename__ = "sent_reminders"
-
-    key: Mapped[str] = mapped_column(String(200), primary_key=True)
-    sent_at: Mapped[datetime] = mapped_column(default=utcnow)
+__all__ = [
+    "Carrier", "ContactPoint", "ContactVisit", "DemoSite", "DemoSiteAction", "DemoSiteEvaluation", "ImportJob",
+    "ImportUpload", "Inspection", "InspectionPledgeLink", "Org", "Person", "Pledge", "PledgeTransition",
+    "PledgeVersion", "ProgressReport", "QuarterlyComment", "SentReminder", "inspection_pledges",
+]

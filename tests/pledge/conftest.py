@@ -1,9 +1,11 @@
-"""Fixtures of the pledge core tests (helpers in ``pledge_core_support``)."""
+"""Fixtures of the pledge tests: a small group built through the directory use cases, API calls (helpers in
+``pledge.support``)."""
 
 from __future__ import annotations
 
 import pytest
-from pledge_core_support import Api, Tree, build_tree
+
+from pledge.support import Api, Tree, build_tree
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from services.pledge import import_job
+from services.pledge.directory.importing import jobs
 from services.pledge.models import ImportJob, Person
 from shared import auth
 from shared.db import utcnow
@@ -50,7 +50,8 @@ def test_worker_imports_and_a_killed_worker_finishes_the_job_after_restart(live,
     worker.kill()
     assert _job(svc, job_id).state == "running", "the job finished before the kill; nothing was tested"
     worker.start()
-    assert import_job.resume_stale(utcnow() + timedelta(minutes=10)) == 1  # what the beat does after 5 silent minutes
+    # what the beat does after 5 silent minutes
+    assert jobs.resume_stale(svc.unit_of_work, utcnow() + timedelta(minutes=10)) == 1
     job = wait_for(lambda: (j := _job(svc, job_id)).state == "done" and j, 180, what="job done after restart")
     assert job.done == job.total == n and job.error_count == 0
     with svc.db.session() as s:

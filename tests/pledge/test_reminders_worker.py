@@ -6,11 +6,11 @@ import time
 from datetime import date, timedelta
 
 import pytest
-from pledge_core_support import build_tree, pledge_body
 from sqlalchemy import select
 
+from pledge.support import build_tree, pledge_body
 from services.notify.models import InboxMessage  # the test reads notify's inbox; pledge never does
-from services.pledge import pledge_actions, pledges
+from services.pledge.pledges import actions, drafts
 from shared.auth import Principal
 from shared.testing.processes import wait_for
 
@@ -29,13 +29,13 @@ def test_due_reminder_is_delivered_once_however_often_the_night_runs(live, worke
     notify_worker = workers("notify")
     notify = notify_worker.service
     tree = build_tree(svc)  # DirectoryChanged → notify's projection, through the real broker
-    with svc.db.session() as s:
+    with svc.unit_of_work() as ctx:
         body = pledge_body("person", tree.m1, due_on=DAY + timedelta(days=7))
         body["due_on"] = DAY + timedelta(days=7)
         body["targets"] = [{**t, "due_on": None} for t in body["targets"]]
-        pid = pledges.create(s, ADMIN, body).id
+        pid = drafts.create(ctx.session, ADMIN, body).id
         for action, data in (("submit", {}), ("approve", {}), ("publish", {"channels": ["board"]})):
-            pledge_actions.act(s, ADMIN, pid, action, data)
+            actions.act(ctx, ADMIN, pid, action, data)
     wait_for(lambda: (tree.s1, "pledge_review") in _inbox(notify), 60, what="review request delivered")
 
     assert svc.daily(DAY) == {"pledge_due": 1, "lookback": 0}

@@ -38,8 +38,8 @@ with open(sys.argv[1], "rb") as fh:
                     data={"file": (fh, os.path.basename(sys.argv[1]))})
 out = {"status": r.status_code, "body": r.get_json()}
 if r.status_code == 202:
-    from services.pledge import import_job
-    import_job.run_job(r.get_json()["job_id"])
+    from services.pledge.directory.importing import jobs
+    jobs.run_job(svc.unit_of_work, r.get_json()["job_id"])
     out["job"] = client.get("/api/v1/jobs/" + r.get_json()["job_id"], headers=headers).get_json()
 # VmHWM: this process image's own high-water mark (getrusage's maxrss would carry the forking pytest's
 # RSS across exec, and pytest grows over a full run)

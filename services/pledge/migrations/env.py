@@ -1,8 +1,7 @@
 """Alembic environment of the pledge service (own version table: alembic_version_pledge)."""
 
-import services.pledge.models
-import services.pledge.supervision_models  # noqa: F401  (supervision tables, migration 0003)
-from services.pledge.extensions import Base
+import services.pledge.models  # noqa: F401  (every context's tables)
+from services.pledge.db import Base
 from shared.migrations import run_env
 
 run_env(Base.metadata)

@@ -1,0 +1,31 @@
+"""``GET /board/{org_id}``: the intranet page of the ledger (server-rendered, Chinese, phone and big screen).
+
+Published content needs no login when ``settings.board_public`` (the default); otherwise a bearer token.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, current_app, request
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from services.pledge.ledger import queries
+from services.pledge.ledger.domain.board import refresh_seconds
+from shared.auth import require
+from shared.web.blueprint import current_service
+
+board = Blueprint("board", __name__)
+templates = Environment(loader=PackageLoader("services.pledge.ledger", "templates"), autoescape=select_autoescape())
+
+
+@board.route("/board/<int:org_id>")
+def show(org_id: int) -> Response:
+    if not current_app.config["XIANFENG_SETTINGS"].board_public:
+        require("admin", "org_admin", "member", "system")
+    with current_service().unit_of_work(read_only=True) as ctx:
+        page = queries.board(ctx, org_id)
+    html = templates.get_template("board.html").render(
+        **page, refresh=refresh_seconds(request.args.get("refresh", type=int)))
+    return Response(html, mimetype="text/html")
+
+
+BLUEPRINTS = (board,)

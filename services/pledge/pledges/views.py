@@ -1,0 +1,68 @@
+"""A pledge as the API shows it: targets with their completion, allowed actions, overdue; outsiders see the
+published version while a look-back revision is in review."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from services.pledge.pledges.domain import completion
+from services.pledge.pledges.domain.access import is_pledger, is_reviewer
+from services.pledge.pledges.domain.categories import label
+from services.pledge.pledges.domain.lifecycle import allowed_actions
+from services.pledge.pledges.models import Pledge, PledgeVersion, ProgressReport
+from services.pledge.pledges.visibility import load, parties
+from shared.context import Context
+from shared.principal import Principal
+
+
+def target_dates(targets: list[dict]) -> list[dict]:
+    return [{**t, "due_on": date.fromisoformat(t["due_on"]) if t.get("due_on") else None} for t in targets or []]
+
+
+def view(pledge: Pledge, today: date) -> dict[str, Any]:
+    """The working version: targets with their completion, allowed actions, overdue on ``today``."""
+    values = pledge.latest_values or {}
+    out = {c.key: getattr(pledge, c.key) for c in Pledge.__table__.columns}
+    out["targets"] = completion.per_target(target_dates(pledge.targets), values)
+    out["category_label"] = label(pledge.category)
+    out["allowed_actions"] = allowed_actions(pledge.state)
+    out["overdue"] = completion.is_overdue(pledge.due_on, pledge.state, pledge.completion, today)
+    return out
+
+
+def view_for(session: Session, principal: Principal, pledge: Pledge, today: date) -> dict[str, Any]:
+    """What this caller sees: outsiders see the published version while a look-back revision is in review."""
+    out = view(pledge, today)
+    if pledge.published_version in (None, pledge.version) or principal.is_admin or principal.is_system:
+        return out
+    access = parties(session, pledge, principal)
+    if is_pledger(principal, access) or is_reviewer(principal, access):
+        return out
+    data = session.scalar(select(PledgeVersion.data).where(PledgeVersion.pledge_id == pledge.id,
+                                                           PledgeVersion.version == pledge.published_version))
+    values = pledge.latest_values or {}
+    out.update({k: data[k] for k in ("category", "title", "content", "audiences", "carrier_id")})
+    out.update(version=pledge.published_version, due_on=date.fromisoformat(data["due_on"]),
+               targets=completion.per_target(target_dates(data["targets"]), values),
+               completion=completion.overall(data["targets"], values), allowed_actions=[])
+    return out
+
+
+def page_of_views(ctx: Context, principal: Principal, page: dict) -> dict:
+    """A page of pledges, each as this caller sees it."""
+    today = ctx.today()
+    return {**page, "items": [view_for(ctx.session, principal, p, today) for p in page["items"]]}
+
+
+def read_pledge(ctx: Context, principal: Principal, pledge_id: int) -> dict[str, Any]:
+    """One pledge, as this caller sees it (404 unknown, 403 hidden)."""
+    return view_for(ctx.session, principal, load(ctx.session, principal, pledge_id), ctx.today())
+
+
+def progress_view(report: ProgressReport, targets: list[dict]) -> dict:
+    return {**{c.key: getattr(report, c.key) for c in ProgressReport.__table__.columns},
+            "targets": completion.per_target(target_dates(targets), report.values)}

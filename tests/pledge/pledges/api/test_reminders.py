@@ -1,0 +1,44 @@
+"""Nightly reminders: due in 7 days, due today, weekly while overdue, look-back at quarter start — once per date."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from pledge.support import published_pledge
+from shared.messages import SendNotification
+
+DAY = date(2026, 4, 1)  # the first day of a quarter
+
+
+def _notifications(sent) -> list[SendNotification]:
+    return [SendNotification.from_payload(p) for p in sent.of("notify.send")]
+
+
+def test_daily_sends_each_reminder_once_per_date(api, tree, pledge, sent):
+    due = {name: (DAY + timedelta(days=d)).isoformat() for name, d in
+           (("in7", 7), ("today", 0), ("late7", -7), ("late3", -3), ("later", 30))}
+    ids = {name: published_pledge(api, "person", tree.m1, due_on=day, title=name) for name, day in due.items()}
+    org_pledge = published_pledge(api, "org", tree.b2, due_on=due["today"], title="支部承诺")
+    draft = api.post("/api/v1/pledges", {"pledger_type": "org", "pledger_id": tree.b3, "category": "key_tasks",
+                                         "title": "草稿", "targets": [{"name": "a", "target": 1}],
+                                         "due_on": due["today"]}, status=201).get_json()["id"]
+    sent.clear()
+
+    report = pledge.daily(DAY)
+    assert report == {"pledge_due": 4, "lookback": 2}
+    notes = _notifications(sent)
+    due_notes = {n.link.rsplit("/", 1)[1]: n for n in notes if n.category == "pledge_due"}
+    assert set(due_notes) == {str(ids["in7"]), str(ids["today"]), str(ids["late7"]), str(org_pledge)}
+    assert str(draft) not in due_notes
+    assert due_notes[str(ids["in7"])].recipients.person_ids == [tree.m1]
+    assert due_notes[str(ids["late7"])].recipients.person_ids == [tree.m1, tree.s1]  # + the branch secretary
+    assert "已逾期 7 天" in due_notes[str(ids["late7"])].subject
+    assert due_notes[str(org_pledge)].recipients.person_ids == [tree.sc1]  # no branch secretary: the committee's
+    lookback = [n for n in notes if n.category == "lookback"]
+    assert sorted(n.recipients.org_id for n in lookback) == [tree.b1, tree.b2]
+    assert {n.key for n in lookback} == {f"lookback:{tree.b1}:2026Q2", f"lookback:{tree.b2}:2026Q2"}
+
+    sent.clear()
+    assert pledge.daily(DAY) == {"pledge_due": 0, "lookback": 0}
+    assert sent.of("notify.send") == []
+    assert pledge.daily(DAY + timedelta(days=7)) == {"pledge_due": 4, "lookback": 0}  # weekly while overdue
