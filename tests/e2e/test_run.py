@@ -13,7 +13,7 @@ import pytest
 
 from shared import auth
 from shared.settings import DEFAULT_SECRET
-from shared.testing.databases import BACKEND, environ_for_test
+from shared.testing.databases import BACKEND, environ_for_test, on_postgres
 from shared.testing.processes import wait_for
 
 pytestmark = pytest.mark.e2e
@@ -48,7 +48,7 @@ def test_run_starts_everything_carries_a_message_and_stops_cleanly(tmp_path, tes
     env.update({"XIANFENG_DATA_DIR": str(data_dir), "XIANFENG_LOG_JSON": "true", "XIANFENG_WEB_WORKERS": "1",
                 "XIANFENG_WORKER_CONCURRENCY": "1"})
     env.update({f"XIANFENG_{n.upper()}_PORT": str(p) for n, p in ports.items()})
-    if BACKEND == "services":  # the same walk on PostgreSQL + Redis: fresh databases, a private key prefix
+    if on_postgres(BACKEND):  # the same walk on PostgreSQL + Redis or RabbitMQ: fresh databases, a private prefix
         env.update(environ_for_test(data_dir, test_databases.fresh(tmp_path)))
         env.pop("XIANFENG_ENV")
     log = (tmp_path / "run.log").open("wb")

