@@ -140,7 +140,7 @@ def _result_backend(values: dict[str, object]) -> str:
     if not backend or scheme in (*AMQP_SCHEMES, "rpc"):
         raise SettingsError(
             "XIANFENG_RESULT_BACKEND: with RabbitMQ as broker (XIANFENG_BROKER_URL=amqp://…) set a result backend "
-            "chords work with — redis://host:6379/0 or db+postgresql://…; "
+            "that chords work with, a Redis: redis://host:6379/0; "
             + (f"{scheme}:// does not support chords" if backend else "it has no default"))
     return backend
 
