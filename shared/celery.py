@@ -14,19 +14,23 @@ from __future__ import annotations
 import threading
 import time
 import weakref
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 
 import structlog
 from celery import Celery, signals
 from celery.worker.consumer import Consumer
-from kombu import Exchange, Queue, pools
+from kombu import Connection, Exchange, Queue, pools
 
 from shared import metrics
 from shared.logs import bind_request, current_request_id, mask_values, new_request_id
-from shared.settings import SERVICES, Settings, load
+from shared.settings import SERVICES, Settings, is_amqp, load
 
 log = structlog.get_logger(__name__)
 DEAD_LETTER_EXCHANGE = "xianfeng.dead"
+# seconds a publish from a request (the outbox relay, a replay) may take, its confirm on RabbitMQ included: a
+# broker that blocks publishers (RabbitMQ's memory or disk alarm) fails the send, the row waits in the outbox
+PUBLISH_TIMEOUT = 10.0
 
 
 def queue_of(task_name: str) -> str | None:
@@ -85,6 +89,28 @@ def broker_objects(prefix: str, names: Iterable[str] = SERVICES) -> tuple[list[s
     exchanges = [prefix + name for name in names] + [
         prefix + DEAD_LETTER_EXCHANGE, f"{prefix}celery.pidbox", f"reply.{prefix}celery.pidbox", f"{prefix}celeryev"]
     return queues, exchanges
+
+
+@contextmanager
+def publishing(app: Celery) -> Iterator[Connection | None]:
+    """The connection for a send from a request (outbox relay, replay) that must not hang it.
+
+    On RabbitMQ: one of a pool whose every read and write gives up after :data:`PUBLISH_TIMEOUT` (a
+    blocked connection answers neither the confirm nor a goodbye), dropped without a goodbye after a
+    failure so that no half-confirmed channel is used again.  On Redis: None, the app's own pool."""
+    if not is_amqp(app.conf.broker_url or ""):
+        yield None
+        return
+    pool = pools.connections[app.connection_for_write(
+        transport_options={"read_timeout": PUBLISH_TIMEOUT, "write_timeout": PUBLISH_TIMEOUT})]
+    connection = pool.acquire(block=True, timeout=PUBLISH_TIMEOUT)
+    try:
+        yield connection
+    except BaseException:
+        connection.collect()
+        raise
+    finally:
+        connection.release()
 
 
 class WorkerConsumer(Consumer):

@@ -26,7 +26,7 @@ from flask.views import MethodView
 from kombu import Consumer, Message
 from sqlalchemy import JSON, Column, Integer, MetaData, String, Table, Text, select, update
 
-from shared.celery import queue_of
+from shared.celery import PUBLISH_TIMEOUT, publishing, queue_of
 from shared.db import Database, UTCDateTime
 from shared.errors import Conflict, NotFound
 from shared.logs import current_request_id
@@ -99,8 +99,10 @@ class DeadLetters:
             if row["replayed_at"] is not None:
                 raise Conflict("dead_letter_replayed", at=row["replayed_at"].isoformat())
             new_id = str(uuid.uuid4())
-            self.celery.send_task(row["task"], args=row["args"], kwargs=row["kwargs"], task_id=new_id,
-                                  queue=queue_of(row["task"]), retry=False)
+            with publishing(self.celery) as connection:
+                self.celery.send_task(row["task"], args=row["args"], kwargs=row["kwargs"], task_id=new_id,
+                                      queue=queue_of(row["task"]), retry=False, connection=connection,
+                                      timeout=PUBLISH_TIMEOUT, confirm_timeout=PUBLISH_TIMEOUT)
             session.execute(update(t).where(t.c.id == letter_id)
                             .values(replayed_at=datetime.now(UTC), replay_task_id=new_id))
             return {**dict(row), "replayed_at": datetime.now(UTC), "replay_task_id": new_id}

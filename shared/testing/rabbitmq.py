@@ -25,6 +25,7 @@ from shared.testing.processes import wait_for
 
 RABBITMQ_URL = os.environ.get("XIANFENG_TEST_RABBITMQ_URL", "amqp://guest:guest@127.0.0.1:5672//")
 SERVER = "/usr/lib/rabbitmq/bin/rabbitmq-server"
+CTL = "/usr/lib/rabbitmq/bin/rabbitmqctl"
 
 
 def answers(url: str, timeout: float = 2.0) -> bool:
@@ -102,6 +103,11 @@ class ThrowawayRabbitMQ:
             return answers(self.url, timeout=1)
 
         wait_for(up, timeout, interval=0.25, what="throwaway RabbitMQ")
+
+    def block_publishers(self, blocked: bool = True) -> None:
+        """RabbitMQ's memory alarm on (a high watermark of 0) or off again: publishing connections are blocked."""
+        subprocess.run([CTL, "-n", self.node, "set_vm_memory_high_watermark", "0" if blocked else "0.4"],
+                       env=self._environ(), cwd=self.workdir, check=True, capture_output=True, timeout=60)
 
     def stop(self, timeout: float = 30.0) -> None:
         """SIGTERM: RabbitMQ shuts down cleanly (queues are on disk); its process group is gone after."""

