@@ -4,7 +4,7 @@ PY      := $(VENV)/bin/python
 STAMP   := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: install run test test-services lint bench browser clean
+.PHONY: install run test test-services test-rabbitmq lint bench browser clean
 
 install: $(STAMP)
 
@@ -47,6 +47,10 @@ test: install browser
 # the same suite against the machine's PostgreSQL and Redis
 test-services: install browser
 	XIANFENG_TEST_BACKEND=services $(VENV)/bin/pytest $(COVERAGE) $(PYTEST_ARGS)
+
+# every test that starts workers or `xianfeng run`, and RabbitMQ's own, on PostgreSQL + RabbitMQ (results on Redis)
+test-rabbitmq: install browser
+	XIANFENG_TEST_BACKEND=rabbitmq $(VENV)/bin/pytest -m "e2e or rabbitmq" $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .

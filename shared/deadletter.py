@@ -5,6 +5,11 @@ into a log line.  The ``task_failure`` signal, in the worker that ran it, writes
 failed task id into its service's ``dead_letters`` table; ``GET /api/v1/dead-letters`` and
 ``xianfeng dead-letters SERVICE`` list them; a replay sends the same task (same arguments) again
 and marks the row replayed.  Consumers are idempotent, so a replay after a partial effect is safe.
+
+On RabbitMQ a message can also die without any task failing: its worker is lost on every delivery
+(a crash, the OOM killer) until the quorum queue's delivery limit dead-letters it.  The worker
+consumes its service's dead-letter queue (:class:`BrokerDeadLetters`) into the same table, so that
+message too is listed and replayable rather than gone.
 """
 
 from __future__ import annotations
@@ -16,11 +21,12 @@ from typing import TYPE_CHECKING, Any
 
 import marshmallow as ma
 import structlog
-from celery import Celery, signals
+from celery import Celery, bootsteps, signals
 from flask.views import MethodView
+from kombu import Consumer, Message
 from sqlalchemy import JSON, Column, Integer, MetaData, String, Table, Text, select, update
 
-from shared.celery import queue_of
+from shared.celery import PUBLISH_TIMEOUT, publishing, queue_of
 from shared.db import Database, UTCDateTime
 from shared.errors import Conflict, NotFound
 from shared.logs import current_request_id
@@ -56,7 +62,8 @@ class DeadLetters:
         self.db, self.table, self.celery = db, table, celery
 
     def record(self, task_id: str, task: str, args: Any, kwargs: Any, error: BaseException | str,
-               retries: int = 0) -> None:
+               retries: int = 0, overwrite: bool = True) -> None:
+        """One row per task id; ``overwrite=False`` keeps a row already there (the task's own failure)."""
         text_error = error if isinstance(error, str) else "".join(
             traceback.format_exception_only(type(error), error)).strip()
         t = self.table
@@ -65,6 +72,8 @@ class DeadLetters:
             values = dict(task=task, args=list(args or []), kwargs=dict(kwargs or {}), error=text_error[:4000],
                           retries=retries, request_id=current_request_id(), failed_at=datetime.now(UTC),
                           replayed_at=None)
+            if exists and not overwrite:
+                return
             if exists:
                 session.execute(update(t).where(t.c.id == task_id).values(**values))
             else:
@@ -90,15 +99,26 @@ class DeadLetters:
             if row["replayed_at"] is not None:
                 raise Conflict("dead_letter_replayed", at=row["replayed_at"].isoformat())
             new_id = str(uuid.uuid4())
-            self.celery.send_task(row["task"], args=row["args"], kwargs=row["kwargs"], task_id=new_id,
-                                  queue=queue_of(row["task"]), retry=False)
+            with publishing(self.celery) as connection:
+                self.celery.send_task(row["task"], args=row["args"], kwargs=row["kwargs"], task_id=new_id,
+                                      queue=queue_of(row["task"]), retry=False, connection=connection,
+                                      timeout=PUBLISH_TIMEOUT, confirm_timeout=PUBLISH_TIMEOUT)
             session.execute(update(t).where(t.c.id == letter_id)
                             .values(replayed_at=datetime.now(UTC), replay_task_id=new_id))
             return {**dict(row), "replayed_at": datetime.now(UTC), "replay_task_id": new_id}
 
 
+_finders: list[Any] = []
+
+
+def _letters_of(app: Celery) -> DeadLetters | None:
+    return _finders[0](app) if _finders else None
+
+
 def install_signal(find: Any) -> None:
-    """Connect ``task_failure`` once per process; ``find(app)`` returns the DeadLetters of that app or None."""
+    """Connect ``task_failure`` once per process; ``find(app)`` returns the DeadLetters of that app or None
+    (the broker's dead letters, :class:`BrokerDeadLetters`, are found the same way)."""
+    _finders[:] = [find]
 
     @signals.task_failure.connect(weak=False)
     def _failed(sender=None, task_id=None, exception=None, args=None, kwargs=None, **_kw) -> None:
@@ -112,6 +132,56 @@ def install_signal(find: Any) -> None:
                            retries=getattr(sender.request, "retries", 0) or 0)
         except Exception as exc:  # the database is down too: the log line is all we can leave
             log.error("dead_letter_not_recorded", task=sender.name, task_id=task_id, error=str(exc)[:200])
+
+
+class BrokerDeadLetters(bootsteps.ConsumerStep):
+    """A worker step on RabbitMQ: what the service's quorum queue dead-lettered becomes a dead letter.
+
+    The message is acknowledged only once its row is written; while the database does not answer it
+    stays unacknowledged on the broker and the write is tried again every :attr:`RETRY` seconds."""
+
+    RETRY = 5.0
+
+    def __init__(self, c, **kwargs) -> None:
+        super().__init__(c, **kwargs)
+        self.app, self.timer = c.app, c.timer
+
+    def include_if(self, c) -> bool:
+        return c.app.conf.get("xianfeng_dead_letter_queue") is not None
+
+    def get_consumers(self, channel) -> list[Consumer]:
+        return [Consumer(channel, queues=[self.app.conf.xianfeng_dead_letter_queue], callbacks=[self.on_message],
+                         on_decode_error=self.on_undecodable, accept=["json"], prefetch_count=10)]
+
+    def on_message(self, body: Any, message: Message) -> None:
+        headers = message.headers or {}
+        args, kwargs = (body[0], body[1]) if isinstance(body, list | tuple) and len(body) >= 2 else ([], {})
+        self._record(message, headers.get("id") or str(uuid.uuid4()), headers.get("task") or "?", args, kwargs)
+
+    def on_undecodable(self, message: Message, exc: Exception) -> None:
+        headers = message.headers or {}
+        self._record(message, headers.get("id") or str(uuid.uuid4()), headers.get("task") or "?", [],
+                     {"undecodable_body": message.body[:2000].decode("utf-8", "replace")
+                      if isinstance(message.body, bytes) else str(message.body)[:2000]})
+
+    def _record(self, message: Message, task_id: str, task: str, args: Any, kwargs: Any) -> None:
+        death = ((message.headers or {}).get("x-death") or [{}])[0]
+        reason = death.get("reason", "unknown")
+        source = self.app.amqp.queues.get(death.get("queue"))
+        limit = (source.queue_arguments or {}).get("x-delivery-limit") if source is not None else None
+        error = (f"dead-lettered by RabbitMQ from queue {death.get('queue', '?')} ({reason}): "
+                 + (f"delivered {limit + 1} times without an acknowledgement, its worker lost each time"
+                    if reason == "delivery_limit" and limit is not None else "the broker gave up on it"))
+        letters = _letters_of(self.app)
+        try:
+            if letters is None:
+                raise RuntimeError("the service is not started in this worker")
+            letters.record(task_id, task, args, kwargs, error, retries=0, overwrite=False)
+        except Exception as exc:  # the database is down: the message waits on the broker, unacknowledged
+            log.error("dead_letter_not_recorded", task=task, task_id=task_id, error=str(exc)[:200])
+            self.timer.call_after(self.RETRY, self._record, (message, task_id, task, args, kwargs))
+            return
+        message.ack()
 
 
 class DeadLetterSchema(ma.Schema):

@@ -28,7 +28,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from shared.celery import queue_of
+from shared.celery import PUBLISH_TIMEOUT, publishing, queue_of
 from shared.db import Database, UTCDateTime
 from shared.logs import current_request_id
 from shared.messages import Message
@@ -137,11 +137,12 @@ class Relay:
         if self.sender is not None:
             self.sender(row.task, row.payload, row.id)
             return
-        queue = queue_of(row.task)
-        self.celery.send_task(
-            row.task, kwargs={"message": row.payload}, task_id=row.id, queue=queue,
-            headers={"request_id": row.request_id} if row.request_id else None, retry=False,
-        )
+        with publishing(self.celery) as connection:
+            self.celery.send_task(
+                row.task, kwargs={"message": row.payload}, task_id=row.id, queue=queue_of(row.task),
+                headers={"request_id": row.request_id} if row.request_id else None, retry=False,
+                connection=connection, timeout=PUBLISH_TIMEOUT, confirm_timeout=PUBLISH_TIMEOUT,
+            )
 
 
 def relay_after_commit(db: Database, relay: Relay) -> None:

@@ -60,6 +60,7 @@ class Service:
         self.idempotency_table = idempotency.define_table(self.metadata)
         self.dead_letter_table = deadletter.define_table(self.metadata)
         self.celery = celery_setup.make_celery(self.name)
+        self.celery.steps["consumer"].add(deadletter.BrokerDeadLetters)  # RabbitMQ only (include_if)
         self.runtime: Runtime | None = None
         self._register_common_tasks()
 
@@ -145,9 +146,13 @@ class Service:
 
     def create_app(self, settings: Settings | None = None) -> Flask:
         runtime = self.start(settings)
+        checks = {"database": runtime.db.ping, "broker": self.ping_broker}
+        if runtime.settings.result_backend != runtime.settings.broker_url and metrics.redis_client(
+                runtime.settings.result_backend) is not None:
+            checks["result_backend"] = self.ping_result_backend  # RabbitMQ: chords wait on this Redis
         app, api = create_app(
             self.name, runtime.settings, title=self.title, description=self.description,
-            ready_checks={"database": runtime.db.ping, "broker": self.ping_broker},
+            ready_checks=checks,
             metrics_collectors=[metrics.ServiceCollector(self, runtime.settings)],
         )
         runtime.idempotency.init_app(app)
@@ -163,6 +168,13 @@ class Service:
     def ping_broker(self) -> None:
         with self.celery.connection_for_write() as conn:
             conn.ensure_connection(max_retries=1, interval_start=0, interval_step=0, timeout=2)
+
+    def ping_result_backend(self) -> None:
+        client = metrics.redis_client(self.runtime.settings.result_backend)
+        try:
+            client.ping()
+        finally:
+            client.close()
 
     def worker_argv(self, concurrency: int, extra: Iterable[str] = ()) -> list[str]:
         return [

@@ -1,7 +1,7 @@
 """Every setting of xianfeng, declared once with its type and default, read from ``XIANFENG_*``.
 
 With nothing set, everything runs embedded: SQLite files and a bundled Redis on a unix socket
-under ``XIANFENG_DATA_DIR``.  Production sets PostgreSQL and Redis URLs; the code is the same.
+under ``XIANFENG_DATA_DIR``.  Production sets PostgreSQL and Redis (or RabbitMQ) URLs; the code is the same.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ SERVICES: tuple[str, ...] = ("pledge", "survey", "notify")
 DEFAULT_PORTS = {"pledge": 5001, "survey": 5002, "notify": 5003}
 DEFAULT_SECRET = "xianfeng-development-secret-change-me"
 PREFIX = "XIANFENG_"
+AMQP_SCHEMES = ("amqp", "amqps", "pyamqp")
 
 
 class SettingsError(RuntimeError):
@@ -47,7 +48,12 @@ class Settings:
     jwks_cooldown: int = 30
     broker_url: str = ""
     result_backend: str = ""
-    broker_key_prefix: str = ""  # kombu global_keyprefix: several deployments on one Redis
+    # several deployments on one broker: kombu's global_keyprefix on Redis; on RabbitMQ the prefix of every
+    # queue and exchange xianfeng declares (a vhost per deployment is RabbitMQ's own way, where one can be had)
+    broker_key_prefix: str = ""
+    # RabbitMQ: deliveries of one message without an acknowledgement (its worker lost each time) before the
+    # quorum queue dead-letters it into the service's dead letters; fixed when the queue is first declared
+    broker_delivery_limit: int = 10
     bind_host: str = "127.0.0.1"
     log_level: str = "INFO"
     log_json: bool = True
@@ -102,6 +108,11 @@ class Settings:
         return self.data_dir.resolve() / "redis.sock"
 
     @property
+    def broker_is_amqp(self) -> bool:
+        """RabbitMQ (``amqp://``, ``amqps://``, ``pyamqp://``) rather than Redis."""
+        return is_amqp(self.broker_url)
+
+    @property
     def broker_is_embedded(self) -> bool:
         return self.broker_url.startswith("redis+socket://") and self.broker_url.endswith(
             str(self.embedded_broker_socket)
@@ -125,6 +136,8 @@ class Settings:
             self.zone  # noqa: B018 — an unknown zone must stop the start, not the first reminder
         except (ZoneInfoNotFoundError, ValueError) as exc:
             raise SettingsError(f"XIANFENG_TIME_ZONE: unknown time zone {self.time_zone!r}") from exc
+        if self.broker_is_amqp and self.broker_delivery_limit < 1:
+            raise SettingsError("XIANFENG_BROKER_DELIVERY_LIMIT must be at least 1")
         if self.production and self.secret_key_previous and (
             self.secret_key_previous == DEFAULT_SECRET or len(self.secret_key_previous) < 32
         ):
@@ -153,6 +166,24 @@ class Settings:
             ClaimMap.parse(self.jwt_claims)
         except ValueError as exc:
             raise SettingsError(f"XIANFENG_JWT_CLAIMS: {exc}") from exc
+
+
+def is_amqp(url: str) -> bool:
+    return url.split("://", 1)[0].lower() in AMQP_SCHEMES
+
+
+def _result_backend(values: dict[str, object]) -> str:
+    """The broker's own URL on Redis; RabbitMQ has no result store that chords work with, so one must be named."""
+    broker, backend = str(values["broker_url"]), str(values.get("result_backend") or "")
+    if not is_amqp(broker):
+        return backend or broker
+    scheme = backend.split("://", 1)[0].lower()
+    if not backend or scheme in (*AMQP_SCHEMES, "rpc"):
+        raise SettingsError(
+            "XIANFENG_RESULT_BACKEND: with RabbitMQ as broker (XIANFENG_BROKER_URL=amqp://…) set a result backend "
+            "that chords work with, a Redis: redis://host:6379/0; "
+            + (f"{scheme}:// does not support chords" if backend else "it has no default"))
+    return backend
 
 
 def _coerce(raw: str, kind: type) -> object:
@@ -188,7 +219,7 @@ def load(environ: Mapping[str, str] | None = None) -> Settings:
     values["data_dir"] = data_dir
     socket_url = f"redis+socket://{data_dir / 'redis.sock'}"
     values.setdefault("broker_url", socket_url)
-    values.setdefault("result_backend", values["broker_url"])
+    values["result_backend"] = _result_backend(values)
     values["services"] = {name: _service(name, env, data_dir) for name in SERVICES}
     return Settings(**values)  # type: ignore[arg-type]
 

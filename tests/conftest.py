@@ -11,9 +11,10 @@ from shared import auth
 from shared.logs import configure as configure_logs
 from shared.service import discover
 from shared.settings import Settings, load
-from shared.testing.databases import BACKEND, ServiceDatabases, environ_for_test
+from shared.testing.databases import BACKEND, ISSUED_BROKER_PREFIXES, ServiceDatabases, environ_for_test
 from shared.testing.fakes import RecordingSender
 from shared.testing.processes import WorkerProcess, start_broker
+from shared.testing.rabbitmq import RABBITMQ_URL, delete_broker_objects
 from shared.testing.serving import serving
 
 
@@ -25,6 +26,28 @@ def pytest_configure(config) -> None:
 
 def pytest_report_header(config) -> str:
     return f"xianfeng test backend: {BACKEND}"
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    """``@pytest.mark.rabbitmq`` tests (RabbitMQ's own behaviour) run on that profile only: deselected, and
+    counted as such in the summary, elsewhere."""
+    if BACKEND == "rabbitmq":
+        return
+    others = [item for item in items if item.get_closest_marker("rabbitmq")]
+    if others:
+        config.hook.pytest_deselected(items=others)
+        items[:] = [item for item in items if not item.get_closest_marker("rabbitmq")]
+
+
+@pytest.fixture(autouse=True)
+def _broker_objects_removed():
+    """On the rabbitmq profile, the queues and exchanges declared under the prefixes a test was given are
+    deleted after it (the shared server keeps nothing of ours); other profiles issue no prefixes here."""
+    issued = len(ISSUED_BROKER_PREFIXES)
+    yield
+    for prefix in ISSUED_BROKER_PREFIXES[issued:]:
+        delete_broker_objects(RABBITMQ_URL, prefix)
+    del ISSUED_BROKER_PREFIXES[issued:]
 
 
 @pytest.fixture(scope="session")

@@ -7,7 +7,7 @@ What a scrape shows, all labelled ``service``:
   (``/api/v1/pledges/<int:pledge_id>``), never the raw path, so ids and ballot tokens stay out.
 - ``xianfeng_tasks_total{task,outcome}`` (outcome: success | failure | retry, from the Celery signals)
   and ``xianfeng_task_duration_seconds{task}``.
-- computed at scrape time: ``xianfeng_queue_depth{queue}`` (messages waiting on the broker),
+- computed at scrape time: ``xianfeng_queue_depth{queue}`` (messages waiting on the broker, Redis or RabbitMQ),
   ``xianfeng_outbox_backlog`` and ``xianfeng_outbox_oldest_unsent_seconds`` (outbox rows not yet
   relayed), ``xianfeng_metrics_source_up{source}`` (1 when broker / outbox / hook answered), and
   whatever the service's :meth:`Service.metrics` hook returns (see :class:`Sample`).
@@ -25,7 +25,9 @@ from shared.metrics.processes import directory, prune_dead, serve_worker_metrics
 from shared.metrics.scrape import (
     Sample,
     ServiceCollector,
+    amqp_queue_depth,
     as_samples,
+    broker_queue_depth,
     families,
     outbox_backlog,
     queue_depth,
@@ -34,7 +36,8 @@ from shared.metrics.scrape import (
 from shared.metrics.web import exposition, init_app
 
 __all__ = [
-    "REQUESTS", "REQUEST_SECONDS", "TASKS", "TASK_SECONDS", "Sample", "ServiceCollector", "as_samples",
+    "REQUESTS", "REQUEST_SECONDS", "TASKS", "TASK_SECONDS", "Sample", "ServiceCollector", "amqp_queue_depth",
+    "as_samples", "broker_queue_depth",
     "directory", "exposition", "families", "init_app", "outbox_backlog", "prune_dead", "queue_depth",
     "redis_client", "serve_worker_metrics", "use_multiprocess",
 ]

@@ -10,6 +10,8 @@ from typing import Any, Protocol
 
 import redis
 import structlog
+from amqp.exceptions import ChannelError
+from kombu import Connection
 from prometheus_client.core import GaugeMetricFamily, Metric
 from redis.backoff import NoBackoff
 from redis.retry import Retry
@@ -69,6 +71,31 @@ def queue_depth(client: redis.Redis, queue: str, key_prefix: str = "") -> int:
     for key in keys:
         pipe.llen(key)
     return int(sum(pipe.execute()))
+
+
+def amqp_queue_depth(broker_url: str, queue: str, timeout: float = SCRAPE_TIMEOUT) -> int:
+    """Messages ready in a RabbitMQ queue (a passive declare; 0 while nobody has declared it yet)."""
+    with Connection(broker_url, connect_timeout=timeout) as conn:
+        conn.ensure_connection(max_retries=1, interval_start=0, interval_step=0, timeout=timeout)
+        try:
+            return int(conn.channel().queue_declare(queue, passive=True).message_count)
+        except ChannelError as exc:
+            if getattr(exc, "code", None) == 404:
+                return 0
+            raise
+
+
+def broker_queue_depth(settings: Settings, queue: str) -> int | None:
+    """Messages waiting in ``queue`` on the configured broker, Redis or RabbitMQ (None: another broker)."""
+    if settings.broker_is_amqp:
+        return amqp_queue_depth(settings.broker_url, settings.broker_key_prefix + queue)
+    client = redis_client(settings.broker_url)
+    if client is None:
+        return None
+    try:
+        return queue_depth(client, queue, settings.broker_key_prefix)
+    finally:
+        client.close()
 
 
 def outbox_backlog(db, table, now: datetime | None = None) -> tuple[int, float]:
@@ -144,13 +171,9 @@ class ServiceCollector:
         yield up
 
     def _broker(self) -> list[Metric]:
-        client = redis_client(self.settings.broker_url)
-        if client is None:
+        depth = broker_queue_depth(self.settings, self.service.name)
+        if depth is None:
             return []
-        try:
-            depth = queue_depth(client, self.service.name, self.settings.broker_key_prefix)
-        finally:
-            client.close()
         family = GaugeMetricFamily(PREFIX + "queue_depth", "Messages waiting on the broker queue",
                                    labels=["service", "queue"])
         family.add_metric([self.service.name, self.service.name], depth)

@@ -4,6 +4,8 @@
 fresh for every test.  ``XIANFENG_TEST_BACKEND=services``: one PostgreSQL database per service
 created for the test session (unique name, dropped at the end), emptied before every test; the
 broker is the machine's Redis on a database number of our own (never flushed).
+``XIANFENG_TEST_BACKEND=rabbitmq``: the same PostgreSQL databases, the machine's RabbitMQ as broker
+(queues and exchanges under a prefix of the test's own, deleted after it) and Redis for results.
 """
 
 from __future__ import annotations
@@ -20,6 +22,15 @@ from shared.settings import SERVICES, Settings, load
 BACKEND = os.environ.get("XIANFENG_TEST_BACKEND", "embedded")
 PG_ADMIN_URL = os.environ.get("XIANFENG_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 REDIS_URL = os.environ.get("XIANFENG_TEST_REDIS_URL", "redis://127.0.0.1:6379/13")
+
+
+def on_postgres(backend: str) -> bool:
+    """The profiles on the machine's PostgreSQL: ``services`` (with Redis) and ``rabbitmq``."""
+    return backend in ("services", "rabbitmq")
+
+
+# RabbitMQ prefixes handed out to tests of this process (tests/conftest.py deletes their objects after each test)
+ISSUED_BROKER_PREFIXES: list[str] = []
 
 
 def pg_url(dbname: str) -> str:
@@ -53,7 +64,7 @@ class ServiceDatabases:
     def setup(self) -> None:
         self.workdir.mkdir(parents=True, exist_ok=True)
         for name, svc in self.services.items():
-            if self.backend == "services":
+            if on_postgres(self.backend):
                 url = create_pg_database(f"{self.tag}_{name}")
             else:
                 url = f"sqlite:///{self.workdir / (name + '.template.sqlite3')}"
@@ -65,7 +76,7 @@ class ServiceDatabases:
         for svc in self.services.values():
             if svc.runtime is not None:
                 svc.runtime.db.dispose()
-        if self.backend == "services":
+        if on_postgres(self.backend):
             for name in self.services:
                 drop_pg_database(f"{self.tag}_{name}")
 
@@ -73,7 +84,7 @@ class ServiceDatabases:
         """Database URLs for one test: copies of the templates, or emptied PostgreSQL databases."""
         urls = {}
         for name, svc in self.services.items():
-            if self.backend == "services":
+            if on_postgres(self.backend):
                 self._truncate(self.urls[name], svc.metadata)
                 urls[name] = self.urls[name]
             else:
@@ -97,11 +108,15 @@ def environ_for_test(data_dir: Path, urls: dict[str, str], backend: str = BACKEN
     for name in SERVICES:
         if name in urls:
             env[f"XIANFENG_{name.upper()}_DATABASE_URL"] = urls[name]
-    if backend == "services":
-        env["XIANFENG_BROKER_URL"] = REDIS_URL
+    if on_postgres(backend):
+        from shared.testing.rabbitmq import RABBITMQ_URL
+
+        env["XIANFENG_BROKER_URL"] = REDIS_URL if backend == "services" else RABBITMQ_URL
         env["XIANFENG_RESULT_BACKEND"] = REDIS_URL
-        # queues of concurrent test runs on the shared Redis must not meet
+        # queues of concurrent test runs on the shared Redis or RabbitMQ must not meet
         env["XIANFENG_BROKER_KEY_PREFIX"] = f"xf-test-{data_dir.name}-{uuid.uuid4().hex[:6]}:"
+        if backend == "rabbitmq":
+            ISSUED_BROKER_PREFIXES.append(env["XIANFENG_BROKER_KEY_PREFIX"])
     return env
 
 

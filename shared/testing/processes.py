@@ -70,7 +70,10 @@ class WorkerProcess:
     def _answers(self) -> bool:
         if self.process is None or self.process.poll() is not None:
             raise RuntimeError(f"worker {self.service.name} exited; log:\n{self.log()[-4000:]}")
-        replies = self.service.celery.control.ping(destination=[self.node], timeout=0.5)
+        try:
+            replies = self.service.celery.control.ping(destination=[self.node], timeout=0.5)
+        except self.service.celery.connection_for_write().connection_errors:
+            return False  # a pooled connection the broker dropped when it restarted: the next try makes a new one
         return bool(replies)
 
     def pool_pids(self) -> list[int]:

@@ -11,7 +11,7 @@ import pytest
 from deploy.helpers import free_port
 
 from shared.settings import SERVICES
-from shared.testing.databases import BACKEND, environ_for_test
+from shared.testing.databases import BACKEND, environ_for_test, on_postgres
 
 
 @pytest.fixture
@@ -26,7 +26,7 @@ def run_environ(tmp_path, test_databases) -> Callable[..., dict[str, str]]:
                     "XIANFENG_WORKER_CONCURRENCY": "1"})
         for name in SERVICES:
             env[f"XIANFENG_{name.upper()}_PORT"] = str((ports or {}).get(name) or free_port())
-        if BACKEND == "services":  # the same runs on PostgreSQL + Redis: this test's databases (emptied once)
+        if on_postgres(BACKEND):  # PostgreSQL + Redis or RabbitMQ: this test's databases (emptied once)
             databases.update(databases or test_databases.fresh(tmp_path))
             env.update(environ_for_test(data_dir, databases))
             env.pop("XIANFENG_ENV")

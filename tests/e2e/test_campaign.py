@@ -21,7 +21,7 @@ from deploy.helpers import free_port
 
 from shared.campaign import Api, Year, inbox, next_quarter_start, play
 from shared.settings import load
-from shared.testing.databases import BACKEND, environ_for_test
+from shared.testing.databases import BACKEND, environ_for_test, on_postgres
 from shared.testing.processes import processes_using, wait_for
 from shared.testing.serving import launch_chromium
 
@@ -42,7 +42,7 @@ class Run:
                         XIANFENG_WORKER_CONCURRENCY="1",
                         # every "phone" of this test is 127.0.0.1: two years of ballots would pass 300/min per address
                         XIANFENG_SURVEY_BALLOT_RATE_LIMIT="3000/minute")
-        if database_urls is not None:  # services backend: fresh PostgreSQL databases, a private Redis key prefix
+        if database_urls is not None:  # services/rabbitmq backend: fresh PostgreSQL databases, a private prefix
             self.env.update(environ_for_test(self.data_dir, database_urls))
             del self.env["XIANFENG_ENV"]
         self.process: subprocess.Popen | None = None
@@ -77,7 +77,7 @@ class Run:
 
 @pytest.fixture
 def run(tmp_path, test_databases):
-    started = Run(tmp_path, test_databases.fresh(tmp_path) if BACKEND == "services" else None)
+    started = Run(tmp_path, test_databases.fresh(tmp_path) if on_postgres(BACKEND) else None)
     started.start()
     yield started
     if started.process.poll() is None:

@@ -16,10 +16,13 @@ import time
 from dataclasses import dataclass, field
 
 import httpx
+import pytest
 
 from shared.testing.processes import wait_for
 
 from .test_load_ballots import group
+
+pytestmark = pytest.mark.e2e  # real worker processes
 
 READERS = 4
 MIN_READS = 21  # the busy phase reads for as long as the work runs, and at least this many times
