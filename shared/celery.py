@@ -60,8 +60,9 @@ def configure(app: Celery, settings: Settings, service: str | None = None) -> Ce
     # for them every 10 s (its default throttle would make that every 100 s)
     transport: dict = {"visibility_timeout": settings.visibility_timeout, "unacked_restore_interval": 10,
                        "unacked_restore_throttle": 1}
-    if settings.broker_key_prefix:
-        transport["global_keyprefix"] = settings.broker_key_prefix
+    results: dict = {"visibility_timeout": settings.visibility_timeout}
+    if settings.broker_key_prefix:  # every key of the deployment under it: queues and task results
+        transport["global_keyprefix"] = results["global_keyprefix"] = settings.broker_key_prefix
     app.conf.update(
         broker_url=settings.broker_url,
         result_backend=settings.result_backend,
@@ -75,7 +76,7 @@ def configure(app: Celery, settings: Settings, service: str | None = None) -> Ce
         task_default_queue=service or "celery",
         task_routes=(route_by_name,),
         broker_transport_options=transport,
-        result_backend_transport_options={"visibility_timeout": settings.visibility_timeout},
+        result_backend_transport_options=results,
         broker_connection_retry_on_startup=True,
         broker_connection_timeout=5,
         result_expires=3 * 24 * 3600,
