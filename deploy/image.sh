@@ -62,6 +62,7 @@ build_base() (  # a subshell: its temporary directory goes when it ends
   cp /usr/local/share/ca-certificates/*.crt "$workdir/local-ca/" 2>/dev/null || true
   # minbase + python3; no docs, man pages, locales or apt lists; merged /usr without the usrmerge
   # package (which would pull in perl)
+  # shellcheck disable=SC2054  # the commas belong to --include
   recipe=(--variant=minbase --include=python3,python3-venv,python-is-python3,ca-certificates
           --hook-dir=/usr/share/mmdebstrap/hooks/merged-usr --aptopt='Acquire::Languages "none"'
           --dpkgopt='path-exclude=/usr/share/doc/*' --dpkgopt='path-include=/usr/share/doc/*/copyright'
@@ -154,6 +155,11 @@ case "${1:-app}" in
   app) build_app ;;
   base) build_base ;;
   infra) build_infra ;;
-  all) PYTHON_IMAGE=$(python_image); build_app; build_infra ;;
+  all)  # the base once, then the app and the infrastructure images side by side
+    PYTHON_IMAGE=$(python_image)
+    build_app & app=$!
+    build_infra & infra=$!
+    status=0; wait "$app" || status=$?; wait "$infra" || status=$?
+    exit "$status" ;;
   *) echo "usage: deploy/image.sh [app|base|infra|all]" >&2; exit 2 ;;
 esac

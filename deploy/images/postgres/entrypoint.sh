@@ -17,7 +17,7 @@ if [ "${1:-}" = postgres ] && [ ! -s "$PGDATA/PG_VERSION" ]; then
     --locale=C.UTF-8 --auth-local=trust --auth-host=scram-sha-256 >/dev/null
   echo "host all all all scram-sha-256" >> "$PGDATA/pg_hba.conf"
   pg_ctl -D "$PGDATA" -o "-c listen_addresses=''" -w start >/dev/null
-  for f in /docker-entrypoint-initdb.d/*; do
+  for f in /docker-entrypoint-initdb.d/*; do  # shellcheck disable=SC1090  # the scripts compose mounts
     case "$f" in
       *.sh) echo "entrypoint: running $f"; if [ -x "$f" ]; then "$f"; else . "$f"; fi ;;
       *.sql) echo "entrypoint: running $f"; psql -v ON_ERROR_STOP=1 --username "$POSTGRES_USER" -d postgres -f "$f" ;;
