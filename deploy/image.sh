@@ -126,8 +126,10 @@ build_app() {
     say "$IMAGE is up to date ($inputs): $(size_mb "$IMAGE") MB"; return
   fi
   say "building $IMAGE from $base"
+  # docker reads deploy/Dockerfile.dockerignore by itself; podman 4.3 is told
+  local ignore=(); [ "$ENGINE" = podman ] && ignore=(--ignorefile deploy/Dockerfile.dockerignore)
   # shellcheck disable=SC2046
-  "$ENGINE" build $(build_flags) --ignorefile deploy/Dockerfile.dockerignore \
+  "$ENGINE" build $(build_flags) "${ignore[@]}" \
     --build-arg "PYTHON_IMAGE=$base" --label "org.opencontainers.image.version=$VERSION" \
     --label "xianfeng.inputs=$inputs" -f deploy/Dockerfile -t "$IMAGE" . >&2
   say "$IMAGE: $(size_mb "$IMAGE") MB, build took $((SECONDS - started)) s"
