@@ -43,6 +43,8 @@ class Project:
             "PUBLISH_ADDRESS": "127.0.0.1", "FLOWER_HOST_PORT": str(self.ports["flower"]),
             **{f"{s.upper()}_HOST_PORT": str(self.ports[s]) for s in SERVICES},
             "XIANFENG_SECRET_KEY": self.secret, "POSTGRES_PASSWORD": secrets.token_urlsafe(16),
+            # one gunicorn process per web, one Celery process per worker: 2 cores start 13 containers
+            "XIANFENG_WEB_WORKERS": "1", "XIANFENG_WORKER_CONCURRENCY": "1",
             **{f"{s.upper()}_DB_PASSWORD": secrets.token_urlsafe(16) for s in SERVICES},
             "FLOWER_BASIC_AUTH": ":".join(self.flower_auth),
         }
