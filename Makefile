@@ -4,7 +4,7 @@ PY      := $(VENV)/bin/python
 STAMP   := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: install run test test-services test-rabbitmq lint bench browser clean
+.PHONY: install run test test-services test-rabbitmq lint bench browser clean image images containers
 
 install: $(STAMP)
 
@@ -51,6 +51,22 @@ test-services: install browser
 # every test that starts workers or `xianfeng run`, and RabbitMQ's own, on PostgreSQL + RabbitMQ (results on Redis)
 test-rabbitmq: install browser
 	XIANFENG_TEST_BACKEND=rabbitmq $(VENV)/bin/pytest -m "e2e or rabbitmq" $(PYTEST_ARGS)
+
+# the image of every piece (podman, or docker), tagged with the version: cached, a no-op when nothing changed.
+# Without a reachable registry its base is a local Debian made from this machine's apt mirror.
+image:
+	deploy/image.sh app
+
+# the image, its local base, and PostgreSQL and Redis from Debian's packages for deploy/compose.yaml
+images:
+	deploy/image.sh all
+
+# every piece as its own container on this machine's PostgreSQL and Redis, then the compose stack
+# (root: installs and configures podman with runc when missing; builds the images when out of date)
+containers: install
+	deploy/podman-setup.sh
+	deploy/image.sh all
+	$(VENV)/bin/pytest -m containers tests/deploy/containers $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -168,6 +168,9 @@ def _forget_connections(app: Celery) -> None:
 
 def configure(app: Celery, settings: Settings, service: str | None = None) -> Celery:
     _forget_connections(app)
+    results: dict = {"visibility_timeout": settings.visibility_timeout}
+    if settings.broker_key_prefix:  # task results (on Redis with either broker) under the prefix too
+        results["global_keyprefix"] = settings.broker_key_prefix
     app.conf.update(
         broker_url=settings.broker_url,
         result_backend=settings.result_backend,
@@ -181,7 +184,7 @@ def configure(app: Celery, settings: Settings, service: str | None = None) -> Ce
         task_default_queue=service or "celery",
         task_routes=(route_by_name,),
         **_broker_options(settings, service),
-        result_backend_transport_options={"visibility_timeout": settings.visibility_timeout},
+        result_backend_transport_options=results,
         broker_connection_retry_on_startup=True,
         broker_connection_timeout=5,
         result_expires=3 * 24 * 3600,

@@ -12,7 +12,7 @@ from deploy.conftest import DEPLOY
 from deploy.manifest import FLOWER, interpolated, unknown_variables, xianfeng_command
 from shared.settings import SERVICES
 
-INFRA_IMAGES = ("postgres:", "redis:")
+INFRA = ("postgres", "redis")
 
 
 def _compose_schema() -> dict:
@@ -21,7 +21,7 @@ def _compose_schema() -> dict:
 
 
 def _app_services(compose: dict) -> dict[str, dict]:
-    return {n: s for n, s in compose["services"].items() if not s["image"].startswith(INFRA_IMAGES)}
+    return {n: s for n, s in compose["services"].items() if n not in INFRA}
 
 
 def test_compose_file_follows_the_compose_specification(compose):
@@ -113,3 +113,21 @@ def test_flower_watches_the_workers_behind_a_password(compose):
     from shared import celery as celery_setup
 
     assert isinstance(celery_setup.monitor, Celery)  # what `-A shared.celery:monitor` loads
+
+
+def test_postgres_and_redis_keep_the_public_images_unless_told_otherwise(compose):
+    services = compose["services"]
+    assert services["postgres"]["image"] == "${POSTGRES_IMAGE:-postgres:15-bookworm}"
+    assert services["redis"]["image"] == "${REDIS_IMAGE:-redis:7-bookworm}"
+    runbook = (DEPLOY / "README.md").read_text()
+    outside = {v for v in interpolated((DEPLOY / "compose.yaml").read_text()) if not v.startswith("XIANFENG_")}
+    assert {"POSTGRES_IMAGE", "REDIS_IMAGE", "PUBLISH_ADDRESS", "PLEDGE_HOST_PORT", "FLOWER_HOST_PORT"} <= outside
+    assert [v for v in sorted(outside) if f"`{v}`" not in runbook] == []  # each one documented
+
+
+def test_every_piece_runs_read_only_under_an_init_with_scratch_in_tmpfs(compose):
+    for name, svc in _app_services(compose).items():
+        assert svc["read_only"] is True and svc["init"] is True, name
+        assert "/tmp" in svc["tmpfs"], name
+        writable = [m.split(":")[0] for m in svc["tmpfs"]] + [v.split(":")[1] for v in svc.get("volumes", [])]
+        assert "/var/lib/xianfeng" in writable, name  # XIANFENG_DATA_DIR: metrics files, beat schedule

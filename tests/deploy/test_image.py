@@ -48,7 +48,7 @@ def test_what_the_image_copies_exists_and_flower_is_in_the_ops_extra():
         *sources, _target = copy.split()
         for source in sources:
             assert (ROOT / source).exists(), source
-    assert '".[ops]"' in DOCKERFILE
+    assert 'p["optional-dependencies"]["ops"]' in DOCKERFILE  # the image installs the ops extra too
     extras = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["optional-dependencies"]
     assert any(dep.startswith("flower") for dep in extras["ops"])
     assert not any(dep.startswith("flower") for dep in tomllib.loads(
@@ -57,21 +57,22 @@ def test_what_the_image_copies_exists_and_flower_is_in_the_ops_extra():
     assert {".git", ".venv", "var", "tests"} <= set(ignored)
 
 
-@pytest.mark.parametrize(("command", "port"), [
-    (["/opt/xianfeng/bin/python", "/opt/xianfeng/bin/xianfeng", "serve", "survey"], 5002),
-    (["xianfeng", "serve", "notify", "--port", "7003"], 7003),
-    (["xianfeng", "worker", "notify"], None),
-    (["xianfeng", "beat"], None),
-    (["xianfeng", "migrate", "pledge"], None),
+@pytest.mark.parametrize(("command", "environ", "target"), [
+    (["/opt/xianfeng/bin/python", "/opt/xianfeng/bin/xianfeng", "serve", "survey"], {}, (5002, "/healthz")),
+    (["xianfeng", "serve", "notify", "--port", "7003"], {}, (7003, "/healthz")),
+    (["/run/podman-init", "--", "xianfeng", "serve", "pledge"], {"XIANFENG_PLEDGE_PORT": "6001"}, (6001, "/healthz")),
+    (["xianfeng", "worker", "notify"], {}, None),
+    (["xianfeng", "worker", "notify"], {"XIANFENG_METRICS_PORT": "9808"}, (9808, "/metrics")),
+    (["xianfeng", "beat"], {}, None),
+    (["xianfeng", "migrate", "pledge"], {}, None),
 ])
-def test_the_health_check_probes_web_processes_only(command, port, monkeypatch):
+def test_the_health_check_asks_what_the_k8s_liveness_probes_ask(command, environ, target):
     import importlib.util
 
     spec = importlib.util.spec_from_file_location("healthcheck", DEPLOY / "healthcheck.py")
     healthcheck = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(healthcheck)
-    monkeypatch.delenv("XIANFENG_SURVEY_PORT", raising=False)
-    assert healthcheck.web_port(command) == port
+    assert healthcheck.probe(command, environ) == target
 
 
 def test_the_runbook_documents_every_setting_and_every_piece():
