@@ -35,6 +35,9 @@ def serve(factory: Callable[[], Flask], host: str, port: int, workers: int, verb
         "worker_class": "gthread",
         "threads": 4,
         "timeout": 60,
+        # idle keep-alive connections stay open long enough that a phone (or a load balancer) reusing one
+        # after a pause does not meet a connection closed under it (gunicorn's default is 2 s)
+        "keepalive": 30,
         "graceful_timeout": 20,
         "accesslog": None,
         "loglevel": "info" if verbose else "warning",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+import sqlalchemy.exc
 import structlog
 from flask import Flask, jsonify, request
 from werkzeug.exceptions import HTTPException
@@ -72,6 +73,17 @@ def handle_api_error(error: ApiError):
     return response
 
 
+def handle_database_unavailable(error: BaseException):
+    """The database did not answer in time or refused the connection (pool exhausted, server restarting,
+    too many connections, a lock wait or deadlock given up): 503 with ``Retry-After``, not a 500 —
+    nothing was changed (the transaction rolled back) and the same request may simply be sent again."""
+    log.warning("database_unavailable", error=type(error).__name__, detail=str(error).splitlines()[0][:200])
+    response = jsonify(payload(503, "service_unavailable", text("service_unavailable")))
+    response.status_code = 503
+    response.headers["Retry-After"] = "1"
+    return response
+
+
 def handle_unexpected(error: BaseException):
     original = getattr(error, "original_exception", None) or error
     log.error("unhandled_exception", exc_info=original)
@@ -131,4 +143,6 @@ def register_error_handlers(app: Flask) -> None:
     app.before_request(reject_unstorable_input)
     app.register_error_handler(ApiError, handle_api_error)
     app.register_error_handler(HTTPException, handle_http_exception)
+    app.register_error_handler(sqlalchemy.exc.OperationalError, handle_database_unavailable)
+    app.register_error_handler(sqlalchemy.exc.TimeoutError, handle_database_unavailable)
     app.register_error_handler(Exception, handle_unexpected)

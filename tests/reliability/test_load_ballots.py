@@ -88,6 +88,20 @@ def open_round(survey, sent, auth_headers) -> list[str]:
     return tokens
 
 
+class _Failed:
+    """A request that got no HTTP answer: counted under the transport error's name (never a lost thread)."""
+
+    def __init__(self, exc: Exception) -> None:
+        self.status_code = type(exc).__name__
+
+
+def _send(http: httpx.Client, method: str, url: str, **kwargs):
+    try:
+        return http.request(method, url, **kwargs)
+    except httpx.TransportError as exc:
+        return _Failed(exc)
+
+
 def submit_all(base: str, tokens: list[str]) -> tuple[Counter, int, list[float]]:
     """Each client fetches and submits its share of ballots; statuses, answers sent, submit latencies."""
     statuses: Counter = Counter()
@@ -99,7 +113,7 @@ def submit_all(base: str, tokens: list[str]) -> tuple[Counter, int, list[float]]
         with httpx.Client(base_url=base, timeout=60) as http:
             ballots = []
             for token in share:
-                r = http.get(f"/api/v1/ballots/{token}")
+                r = _send(http, "GET", f"/api/v1/ballots/{token}")
                 mine[("GET", r.status_code)] += 1
                 ballots.append((token, r.json() if r.status_code == 200 else None))
             barrier.wait()  # the burst: every client submits at once
@@ -109,7 +123,7 @@ def submit_all(base: str, tokens: list[str]) -> tuple[Counter, int, list[float]]
                             "score": rng.randint(1, 5)} for t in (ballot or {"targets": []})["targets"]
                            for d in t["dimensions"]]
                 start = time.perf_counter()
-                r = http.post(f"/api/v1/ballots/{token}", json={"answers": answers})
+                r = _send(http, "POST", f"/api/v1/ballots/{token}", json={"answers": answers})
                 times.append(time.perf_counter() - start)
                 mine[("POST", r.status_code)] += 1
                 n += len(answers) if r.status_code == 201 else 0

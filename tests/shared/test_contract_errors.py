@@ -116,3 +116,29 @@ def test_page_size_is_capped(pledge_client, auth_headers):
 def test_request_id_is_echoed(client):
     response = client.get("/healthz", headers={"X-Request-ID": "abc123"})
     assert response.headers["X-Request-ID"] == "abc123"
+
+
+def test_a_database_that_does_not_answer_is_a_503_to_retry_not_a_500(settings):
+    """Pool exhausted, server gone, a lock wait given up: 503 with Retry-After in the contract's shape."""
+    import sqlalchemy.exc
+    from flask_smorest import Blueprint
+
+    from shared.web import create_app
+
+    app, api = create_app("pledge", settings, title="t", description="d", ready_checks={})
+    blp = Blueprint("boom", __name__)
+
+    @blp.route("/api/v1/boom/<kind>")
+    @blp.doc(security=[])
+    def boom(kind):
+        if kind == "pool":
+            raise sqlalchemy.exc.TimeoutError("QueuePool limit of size 5 overflow 10 reached")
+        raise sqlalchemy.exc.OperationalError("SELECT 1", {}, Exception("too many clients already"))
+
+    api.register_blueprint(blp)
+    client = app.test_client()
+    for kind in ("pool", "server"):
+        r = client.get(f"/api/v1/boom/{kind}", headers={"Accept-Language": "en"})
+        assert r.status_code == 503 and r.headers["Retry-After"] == "1"
+        assert r.get_json() == {"code": 503, "error": "service_unavailable", "message": "Service unavailable",
+                                "errors": {}}
