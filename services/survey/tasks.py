@@ -13,12 +13,12 @@ from sqlalchemy.exc import OperationalError
 
 from services.survey.aggregation import rerun, steps
 from services.survey.app import service
-from services.survey.directory import pledges
+from services.survey.directory import pledges, service_targets
 from services.survey.directory.models import directory
 from services.survey.rounds import actions, reminders
 from services.survey.rounds.domain.messages import AggregateRound
 from shared.directory import register_consumer
-from shared.messages import PledgesChanged
+from shared.messages import PledgesChanged, ServiceTargetsChanged
 
 directory_changed = register_consumer(service, directory)
 celery = service.celery
@@ -29,6 +29,14 @@ def pledges_changed(message: dict) -> dict[str, int]:
     event = PledgesChanged.from_payload(message)
     with service.unit_of_work() as ctx:
         return pledges.apply(ctx.session, event)
+
+
+@celery.task(name="survey.service_targets_changed", ignore_result=True)
+def service_targets_changed(message: dict) -> dict[str, int]:
+    """三服务 targets set (or revised, withdrawn) in pledge: the copy that 三测评 ballots show."""
+    event = ServiceTargetsChanged.from_payload(message)
+    with service.unit_of_work() as ctx:
+        return service_targets.apply(ctx.session, event)
 
 
 @celery.task(name="survey.aggregate_round", ignore_result=True)
@@ -85,3 +93,4 @@ def requeue_stale() -> list[int]:
     """Closed rounds whose aggregation never finished (lost message, crashed worker): ask again."""
     with service.unit_of_work() as ctx:
         return rerun.requeue_stale(ctx, timedelta(hours=1))
+
