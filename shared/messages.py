@@ -282,6 +282,7 @@ class SendNotification(Message):
 
 ALL_MESSAGES: tuple[type[Message], ...] = (
     DirectoryChanged, PledgesChanged, PledgeScoresReady, SendNotification, ServiceTargetsChanged,
+    ScorecardFactsChanged,
 )
 
 

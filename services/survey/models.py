@@ -9,6 +9,7 @@ from services.survey.db import Base
 from services.survey.directory.models import PledgeCopy, ServiceTargetCopy, directory
 from services.survey.results.models import OrgSummary, Result
 from services.survey.rounds.models import Ballot, BallotTarget, Round, RoundTarget
+from services.survey.scorecards.models import OrgYearFact, Scorecard, ScorecardSettings
 
-__all__ = ["Answer", "Ballot", "BallotTarget", "Base", "OrgSummary", "PledgeCopy", "Result", "Round", "RoundTarget",
-           "ServiceTargetCopy", "directory"]
+__all__ = ["Answer", "Ballot", "BallotTarget", "Base", "OrgSummary", "OrgYearFact", "PledgeCopy", "Result", "Round",
+           "RoundTarget", "Scorecard", "ScorecardSettings", "ServiceTargetCopy", "directory"]
