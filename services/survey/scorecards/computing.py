@@ -26,12 +26,15 @@ CHUNK = 250  # orgs per chunk task
 ORG_TARGETS = {"branch": "three_way", "committee": "three_way", "team": "leadership"}
 
 
-def scored_orgs(session: Session) -> list:
-    """Every active committee and branch below the group root (the root ranks them, it is not ranked)."""
+def scored_orgs(session: Session, ids: list[int] | None = None) -> list:
+    """Every active committee and branch below the group root (the root ranks them, it is not ranked);
+    ``ids``: only those."""
     o = directory.orgs
-    return session.execute(select(o.c.id, o.c.name, o.c.kind, o.c.parent_id, o.c.path)
-                           .where(o.c.active.is_(True), o.c.parent_id.is_not(None),
-                                  o.c.kind.in_(("committee", "branch"))).order_by(o.c.path)).all()
+    stmt = (select(o.c.id, o.c.name, o.c.kind, o.c.parent_id, o.c.path)
+            .where(o.c.active.is_(True), o.c.parent_id.is_not(None), o.c.kind.in_(("committee", "branch"))))
+    if ids is not None:
+        stmt = stmt.where(o.c.id.in_(ids))
+    return session.execute(stmt.order_by(o.c.path)).all()
 
 
 def start(session: Session, year: int, chunk: int | None = None) -> list[list[int]]:
@@ -73,16 +76,16 @@ def round_scores(session: Session, rounds: dict[int, str], org_ids: list[int]) -
 def compute_chunk(ctx: Context, year: int, org_ids: list[int]) -> int:
     session = ctx.session
     settings = settings_of(session, year)
-    orgs = [o for o in scored_orgs(session) if o.id in set(org_ids)]
+    orgs = scored_orgs(session, org_ids)
     known = facts.of_orgs(session, year, org_ids)
     scores = round_scores(session, year_rounds(session, year), org_ids)
-    rows = []
+    rows, bands, none, nothing, now = [], settings.bands, Facts(), RoundScores(), ctx.now()
     for org in orgs:
-        card = scorecard(known.get(org.id, Facts()), scores.get(org.id, RoundScores()), settings)
+        card = scorecard(known.get(org.id, none), scores.get(org.id, nothing), settings, bands)
         rows.append({"org_id": org.id, "year": year, "name": org.name, "kind": org.kind, "parent_id": org.parent_id,
                      "org_path": org.path, "parts": {p: to_text(v) for p, v in card.parts.items()},
                      "score": to_text(card.score), "score_value": None if card.score is None else float(card.score),
-                     "grade": card.grade, "rank": None, "rank_in_parent": None, "computed_at": ctx.now()})
+                     "grade": card.grade, "rank": None, "rank_in_parent": None, "computed_at": now})
     if rows:
         session.execute(upsert(session, Scorecard, ["org_id", "year"]), rows)
     return len(rows)

@@ -49,5 +49,7 @@ def _copy(record: OrgYearFacts, row: OrgYearFact, as_of: date) -> None:
 
 
 def of_orgs(session: Session, year: int, org_ids: list[int]) -> dict[int, Facts]:
-    rows = session.scalars(select(OrgYearFact).where(OrgYearFact.year == year, OrgYearFact.org_id.in_(org_ids)))
-    return {r.org_id: Facts(**{name: getattr(r, name) for name in FACT_FIELDS}) for r in rows}
+    f = OrgYearFact.__table__.c
+    rows = session.execute(select(f.org_id, *(f[name] for name in FACT_FIELDS))
+                           .where(f.year == year, f.org_id.in_(org_ids))).all()
+    return {r[0]: Facts(*r[1:]) for r in rows}

@@ -1,6 +1,6 @@
 """survey: the copy of 三服务 service targets (shown on 三测评 ballots); 四好 scorecard facts, settings, scorecards
 
-Revision ID: i13b_0001_service_targets_scorecards
+Revision ID: i13b_0001_targets_scorecards
 Revises: 0002_survey_rounds
 """
 
@@ -9,7 +9,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "i13b_0001_service_targets_scorecards"
+revision: str = "i13b_0001_targets_scorecards"
 down_revision: str | Sequence[str] | None = "0002_survey_rounds"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
