@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import io
 from fractions import Fraction
+
+from openpyxl import load_workbook
 
 from services.survey.aggregation import inline
 from services.survey.models import Answer
@@ -46,6 +49,10 @@ def test_leadership_round_ballots_results_and_suppression(make_round, survey, su
         assert got[key]["suppressed"] and got[key]["score"] is None
     r = survey_client.get(f"/api/v1/rounds/{rid}/results", query_string={"target_type": "team"}, headers=admin)
     assert {i["target_id"] for i in r.get_json()["items"]} == {3, 4, 6}
+    book = load_workbook(io.BytesIO(survey_client.get(f"/api/v1/rounds/{rid}/results?format=xlsx", headers=admin).data))
+    assert book.sheetnames == ["班子成员（好搭档）", "领导班子（好助手）"]
+    page = survey_client.get(f"/results/{rid}", headers=admin)
+    assert page.status_code == 200 and "炼钢一支部领导班子" in page.get_data(as_text=True)
 
 
 def test_leadership_kind_is_listed_and_an_unknown_kind_refused(survey_client, group, admin):
