@@ -23,6 +23,7 @@ from services.survey.results import routes as results_routes
 from services.survey.rounds import actions, progress, reminders
 from services.survey.rounds import routes as round_routes
 from services.survey.scorecards import computing as scorecards
+from services.survey.scorecards import pages as scorecard_pages
 from services.survey.scorecards import routes as scorecard_routes
 from shared.directory import status_blueprint
 from shared.service import Service
@@ -48,6 +49,7 @@ class SurveyService(Service):
         api.register_blueprint(scorecard_routes.blp)
         app.register_blueprint(ballot_pages.blp)
         app.register_blueprint(results_pages.blp)
+        app.register_blueprint(scorecard_pages.blp)
         # the public ballot endpoints (and the pages) are rate limited per client address and per token
         app.extensions["survey_limiter"] = limits.rate_limit(
             app, (ballot_routes.blp, ballot_pages.blp, results_pages.blp))

@@ -163,3 +163,17 @@ def test_the_chord_over_orgs(year_of_data, survey_client, admin, monkeypatch):
     cards = _cards(survey_client, admin)
     assert {o: (c["score"], c["rank"]) for o, c in cards.items()} == {
         o: (w["score"], w["rank"]) for o, w in EXPECTED.items()}
+
+
+def test_the_page(year_of_data, survey_client, admin, auth_headers):
+    computing.run(year_of_data.unit_of_work, YEAR)
+    page = survey_client.get(f"/scorecards?year={YEAR}", headers=admin)
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and "2026 年度四好领导班子考评" in html
+    assert html.index('data-org="4"') < html.index('data-org="3"') < html.index('data-org="6"')  # by rank
+    assert "85.0" in html and "好搭档好助手" in html
+    scoped = survey_client.get(f"/scorecards?year={YEAR}", headers=auth_headers("org_admin", org=5))
+    assert 'data-org="6"' in scoped.get_data(as_text=True) and 'data-org="3"' not in scoped.get_data(as_text=True)
+    assert survey_client.get(f"/scorecards?year={YEAR}").status_code == 401
+    r = survey_client.get("/scorecards?year=abc&kind=x", headers=admin)
+    assert r.status_code == 422 and set(r.get_json()["errors"]) == {"year", "kind"}
