@@ -109,6 +109,8 @@ def test_settings_of_a_year(year_of_data, survey_client, admin, auth_headers, se
     ({"grade_bounds": {"优秀": 120}}, {"grade_bounds.优秀.value"}),
     ({"grade_bounds": {}}, {"grade_bounds"}),
     ({"extra": 1}, {"extra"}),
+    ({"weights": {"pledges": "NaN", "contacts": 1e400}}, {"weights.pledges", "weights.contacts"}),
+    ({"weights": [1, 2], "fail_grade": ""}, {"weights._schema", "fail_grade"}),
 ])
 def test_bad_settings_are_named(survey_client, group, admin, body, fields):
     r = survey_client.put(f"/api/v1/scorecards/settings/{YEAR}", json=body, headers={**admin, "Accept-Language": "en"})
