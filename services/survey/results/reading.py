@@ -55,6 +55,7 @@ def item(result: Result, target: RoundTarget) -> dict:
         "org_id": target.org_id, "n": result.n, "dimensions": result.dimensions or {}, "parts": result.parts,
         "score": None if result.score is None else round(result.score, 1), "grade": result.grade,
         "rank": result.rank_in_org, "rank_in_round": result.rank_in_round, "suppressed": result.suppressed,
+        "suppression": result.suppression if result.suppressed else None,
     }
 
 

@@ -9,6 +9,8 @@ from services.survey.rounds.domain.rules import TARGET_TYPES
 from services.survey.rounds.schemas import StrictSchema
 from shared.pagination import PageArgsSchema
 
+SUPPRESSIONS = ("min_group", "complementary")
+
 
 class ResultQueryArgsSchema(PageArgsSchema):
     org_id = ma.fields.Integer(validate=v.Range(min=1))
@@ -29,6 +31,9 @@ class ResultSchema(ma.Schema):
     rank = ma.fields.Integer(allow_none=True, metadata={"description": "rank within its org"})
     rank_in_round = ma.fields.Integer(allow_none=True)
     suppressed = ma.fields.Boolean(required=True)
+    suppression = ma.fields.String(allow_none=True, validate=v.OneOf(SUPPRESSIONS), metadata={
+        "enum": list(SUPPRESSIONS), "description": "why it is withheld: min_group (too few raters of its own) "
+        "or complementary (a published total would reveal a withheld target); null when published"})
 
 
 class SummarySchema(ma.Schema):
