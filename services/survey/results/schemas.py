@@ -51,3 +51,15 @@ class SummaryQueryArgsSchema(StrictSchema):
 
 class SummaryListSchema(ma.Schema):
     items = ma.fields.List(ma.fields.Nested(SummarySchema), required=True)
+
+
+class MyResultQueryArgsSchema(PageArgsSchema):
+    round_id = ma.fields.Integer(validate=v.Range(min=1))
+
+
+class MyResultSchema(ResultSchema):
+    """A result row about the caller (四强) or one of the caller's own pledges (评诺), with its round."""
+
+    round_id = ma.fields.Integer(required=True)
+    round_title = ma.fields.String(required=True)
+    round_kind = ma.fields.String(required=True)

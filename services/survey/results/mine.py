@@ -1,0 +1,40 @@
+"""A member's own results (``GET /api/v1/me/results``): the rows about them as a target and about their own
+pledges, across every round with results — nothing about anyone else."""
+
+from __future__ import annotations
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import Session
+
+from services.survey.directory.models import PledgeCopy
+from services.survey.results.models import Result
+from services.survey.results.reading import item
+from services.survey.rounds.models import Round, RoundTarget
+from shared.errors import Forbidden
+from shared.pagination import page_of
+from shared.principal import Principal
+
+
+def about(person_id: int):
+    """The targets that are the person (四强) or a pledge they made themself (评诺)."""
+    own_pledges = select(PledgeCopy.id).where(PledgeCopy.pledger_type == "person", PledgeCopy.pledger_id == person_id)
+    return or_(and_(RoundTarget.target_type == "person", RoundTarget.target_id == person_id),
+               and_(RoundTarget.target_type == "pledge", RoundTarget.target_id.in_(own_pledges)))
+
+
+def my_results(session: Session, principal: Principal, args: dict) -> dict:
+    """Newest round first; 403 for a token that names no person."""
+    person_id = principal.person_id
+    if person_id is None:
+        raise Forbidden()
+    stmt = (select(Result, RoundTarget, Round).join(RoundTarget, RoundTarget.id == Result.target_ref)
+            .join(Round, Round.id == Result.round_id)
+            .where(Round.state == "results_ready", about(person_id)))
+    if args.get("round_id") is not None:
+        stmt = stmt.where(Round.id == args["round_id"])
+    total = session.scalar(select(func.count()).select_from(stmt.subquery()))
+    page, size = args["page"], args["page_size"]
+    rows = session.execute(stmt.order_by(Round.id.desc(), RoundTarget.target_type, RoundTarget.target_id)
+                           .limit(size).offset((page - 1) * size)).all()
+    return page_of([{**item(r, t), "round_id": rnd.id, "round_title": rnd.title, "round_kind": rnd.kind}
+                    for r, t, rnd in rows], total, page, size)
