@@ -63,7 +63,8 @@ def test_pledge_evaluation_combines_parts_by_weight_and_reports_back(make_round,
     assert {s["pledge_id"]: s["score"] for s in scores["scores"]} == {
         900: got[("pledge", 900)]["score"], 901: got[("pledge", 901)]["score"]}
     [note] = [p for p in sent.of("notify.send") if p["category"] == "results"]
-    assert note["recipients"]["person_ids"] == [101, 201, 301] and note["link"].endswith(f"/results/{rid}")
+    assert [i["person_id"] for i in note["items"]] == [101, 201, 301] and note["private"]
+    assert all(f"/results/{rid}?grant=" in i["link"] for i in note["items"])
 
 
 def test_results_roll_up_filters_and_scopes(make_round, survey, survey_client, sent, admin, auth_headers):
