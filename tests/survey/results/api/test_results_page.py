@@ -55,6 +55,8 @@ def test_a_bad_grant_is_refused_with_a_page_that_says_why(finished, survey_clien
     expired = links.sign(settings, "results", {"round": rid, "org": 4, "sub": 201}, ttl=-1)
     status, html = refused(survey_client, rid, expired)
     assert status == 401 and "链接已过期" in html
+    english = survey_client.get(f"/results/{rid}", query_string={"grant": expired}, headers={"Accept-Language": "en"})
+    assert english.status_code == 401 and "Link expired" in english.get_data(as_text=True)
     status, html = refused(survey_client, rid + 1, grant)  # a grant for one round opens no other
     assert status == 403 and "无权查看" in html
     other_purpose = links.sign(settings, "pledge_review", {"round": rid, "org": 4})
