@@ -21,6 +21,20 @@ def about(person_id: int):
                and_(RoundTarget.target_type == "pledge", RoundTarget.target_id.in_(own_pledges)))
 
 
+def own_self(result: Result) -> float | None:
+    """The pledger's own self part of a personal pledge: the ``own_self`` aggregation keeps apart for the pledger
+    where it does (never published in ``parts``), else the stored ``parts.self``."""
+    kept = getattr(result, "own_self", None)
+    return kept if kept is not None else (result.parts or {}).get("self")
+
+
+def row(result: Result, target: RoundTarget, round_: Round) -> dict:
+    extra = {"round_id": round_.id, "round_title": round_.title, "round_kind": round_.kind}
+    if target.target_type == "pledge":
+        extra["own_self"] = own_self(result)
+    return {**item(result, target), **extra}
+
+
 def my_results(session: Session, principal: Principal, args: dict) -> dict:
     """Newest round first; a token that names no person (an admin's) has no rows."""
     person_id = principal.person_id
@@ -35,5 +49,4 @@ def my_results(session: Session, principal: Principal, args: dict) -> dict:
     total = session.scalar(select(func.count()).select_from(stmt.subquery()))
     rows = session.execute(stmt.order_by(Round.id.desc(), RoundTarget.target_type, RoundTarget.target_id)
                            .limit(size).offset((page - 1) * size)).all()
-    return page_of([{**item(r, t), "round_id": rnd.id, "round_title": rnd.title, "round_kind": rnd.kind}
-                    for r, t, rnd in rows], total, page, size)
+    return page_of([row(r, t, rnd) for r, t, rnd in rows], total, page, size)

@@ -63,3 +63,5 @@ class MyResultSchema(ResultSchema):
     round_id = ma.fields.Integer(required=True)
     round_title = ma.fields.String(required=True)
     round_kind = ma.fields.String(required=True)
+    own_self = ma.fields.Float(allow_none=True, metadata={
+        "description": "a pledge row: the caller's own self-evaluation (shown to the pledger alone)"})

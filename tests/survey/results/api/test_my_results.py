@@ -43,9 +43,10 @@ def test_a_member_reads_their_own_rows_across_rounds_and_nothing_else(make_round
     assert list(rows) == [(pledges, "pledge", 901), (three_way, "person", 102)]
     pledge = rows[(pledges, "pledge", 901)]
     assert pledge["round_kind"] == "pledge_evaluation" and pledge["round_title"] == "2026 年度评诺"
-    assert pledge["parts"]["self"] == 5.0  # the pledger sees their own self part
+    assert pledge["own_self"] == 5.0  # the pledger sees their own self part
     person = rows[(three_way, "person", 102)]
     assert person["score"] is not None and person["suppression"] is None and person["n"] == 6
+    assert "own_self" not in person
     assert all(i["round_id"] != open_round for i in got["items"])
     assert mine(survey_client, auth_headers("member", sub=102), round_id=three_way)["total"] == 1
     page = mine(survey_client, auth_headers("member", sub=102), page=2, page_size=1)
