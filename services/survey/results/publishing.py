@@ -10,6 +10,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from services.survey.directory.lookups import holders_of
 from services.survey.directory.models import directory
 from services.survey.results.models import Result
 from services.survey.rounds.domain.rules import SECRETARY_ROLES
@@ -34,11 +35,14 @@ def pledge_scores(session: Session, round_: Round) -> list[PledgeScore]:
 
 
 def secretaries(session: Session, root_path: str) -> list[tuple[int, int]]:
-    """(person id, org id) of the active secretaries of a subtree, by person id."""
+    """(person id, org id) of the active secretaries of a subtree, by person id (who is a secretary: the
+    directory lookup ``holders_of``, the one reading of stored roles)."""
+    ids = holders_of(session, root_path, SECRETARY_ROLES)
+    if not ids:
+        return []
     p = directory.people
-    rows = session.execute(select(p.c.id, p.c.org_id, p.c.roles).where(
-        p.c.org_path.startswith(root_path), p.c.active.is_(True)).order_by(p.c.id)).all()
-    return [(pid, org) for pid, org, held in rows if set(held or ()) & SECRETARY_ROLES]
+    orgs = dict(session.execute(select(p.c.id, p.c.org_id).where(p.c.id.in_(ids))).all())
+    return [(pid, orgs[pid]) for pid in ids]
 
 
 def results_link(settings: Settings, round_id: int, person_id: int, org_id: int) -> str:
