@@ -41,6 +41,7 @@ class SurveyService(Service):
     def register_api(self, app: Flask, api: Api) -> None:
         api.register_blueprint(status_blueprint(directory))
         api.register_blueprint(round_routes.blp)
+        api.register_blueprint(results_routes.me_blp)
         api.register_blueprint(ballot_routes.blp)
         app.register_blueprint(ballot_pages.blp)
         app.register_blueprint(results_pages.blp)

@@ -8,7 +8,9 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import validate as v
 
+from services.survey.rounds.domain.lifecycle import STATES
 from services.survey.rounds.domain.rules import KINDS
+from shared.pagination import PageArgsSchema
 
 
 class StrictSchema(ma.Schema):
@@ -49,6 +51,12 @@ class RoundCreateSchema(StrictSchema):
     root_org_id = ma.fields.Integer(required=True, validate=v.Range(min=1))
     closes_at = ma.fields.AwareDateTime(required=True, default_timezone=None)
     settings = ma.fields.Nested(RoundSettingsSchema, load_default=dict)
+
+
+class RoundQueryArgsSchema(PageArgsSchema):
+    state = ma.fields.String(validate=v.OneOf(STATES), metadata={"enum": list(STATES)})
+    kind = ma.fields.String(validate=v.OneOf(KINDS), metadata={"enum": list(KINDS)})
+    root_org_id = ma.fields.Integer(validate=v.Range(min=1))
 
 
 class RoundSchema(ma.Schema):
