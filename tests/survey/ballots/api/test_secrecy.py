@@ -92,3 +92,14 @@ def test_sqlite_files_keep_nothing_of_the_released_pool(make_round, survey, surv
     survey_client.post(f"/api/v1/rounds/{rid}/close", headers=admin)
     assert inline.run(survey.unit_of_work, rid)
     assert not [f for f in files if f.exists() and pooled.search(f.read_bytes())]
+
+
+def test_invitations_and_reminders_are_private_notifications(make_round, survey, sent):
+    from services.survey.rounds import reminders
+
+    make_round(hours=2)
+    with survey.unit_of_work() as ctx:
+        reminders.remind_due(ctx)
+    sends = sent.of("notify.send")
+    assert {p["category"] for p in sends} == {"survey_invite", "survey_reminder"}
+    assert all(p["private"] for p in sends)
