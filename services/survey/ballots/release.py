@@ -14,6 +14,7 @@ from __future__ import annotations
 import random
 import uuid
 
+import structlog
 from sqlalchemy import bindparam, delete, event, select, text, update
 from sqlalchemy.orm import Session
 
@@ -27,7 +28,9 @@ RELEASED_FLAG = "xianfeng_answers_released"  # session.info: this transaction re
 MARK_RELEASED = update(BALLOTS).where(BALLOTS.c.id == bindparam("ballot")).values(released=True)
 DELETE_POOLED = delete(POOL).where(POOL.c.id.in_(bindparam("ids", expanding=True)))
 
+IN_CHUNK = 5000
 _rng = random.SystemRandom()
+log = structlog.get_logger(__name__)
 
 
 def release(session: Session, round_: Round, *, closing: bool, rng: random.Random = _rng) -> int:
@@ -44,7 +47,9 @@ def release(session: Session, round_: Round, *, closing: bool, rng: random.Rando
                       "part": part, "score": score} for s in batch for ref, dimension, part, score in s.answers), rng)
     if rows:
         session.execute(ANSWERS.insert(), rows)
-    session.execute(DELETE_POOLED, {"ids": [s.id for s in batch]})
+    ids = [s.id for s in batch]
+    for start in range(0, len(ids), IN_CHUNK):  # bound parameters per statement: SQLite and psycopg have limits
+        session.execute(DELETE_POOLED, {"ids": ids[start:start + IN_CHUNK]})
     session.execute(MARK_RELEASED, [{"ballot": s.ballot_id} for s in shuffled(batch, rng)])
     session.info[RELEASED_FLAG] = True
     return count
@@ -83,7 +88,10 @@ def scrub_after_release(db: Database) -> None:
     @event.listens_for(db.sessionmaker, "after_commit")
     def _after_commit(session: Session) -> None:
         if session.info.pop(RELEASED_FLAG, False):
-            scrub(db)
+            try:
+                scrub(db)
+            except Exception as exc:  # the release is committed; the next one (or autovacuum) scrubs again
+                log.warning("answer_pool_scrub_failed", error=str(exc)[:200])
 
     @event.listens_for(db.sessionmaker, "after_rollback")
     def _after_rollback(session: Session) -> None:
