@@ -82,3 +82,11 @@ def test_dead_letters_list_a_private_send_redacted(notify, notify_client, auth_h
     notify.runtime.dead_letters.record("t1", "notify.send", [], {"message": msg.to_payload()}, "boom")
     r = notify_client.get("/api/v1/dead-letters", headers=auth_headers("system"))
     assert r.status_code == 200 and len(r.get_json()["items"]) == 1 and not _leaks(r)
+
+
+def test_no_token_reaches_the_logs(notify, notify_client, auth_headers, pump, caplog):
+    caplog.set_level("DEBUG")
+    nid = _invite(notify, pump)
+    notify_client.get("/api/v1/inbox/1", headers=auth_headers("member", sub=1))
+    notify_client.get(f"/api/v1/notifications/{nid}", headers=auth_headers("admin"))
+    assert caplog.records and not [t for t in TOKENS.values() if t in caplog.text]
