@@ -4,11 +4,11 @@ Each table is declared in the context that owns it; importing this module regist
 ``Base.metadata``.
 """
 
-from services.survey.ballots.models import Answer
+from services.survey.ballots.models import Answer, PooledAnswers
 from services.survey.db import Base
 from services.survey.directory.models import PledgeCopy, directory
 from services.survey.results.models import OrgSummary, Result
 from services.survey.rounds.models import Ballot, BallotTarget, Round, RoundTarget
 
-__all__ = ["Answer", "Ballot", "BallotTarget", "Base", "OrgSummary", "PledgeCopy", "Result", "Round", "RoundTarget",
-           "directory"]
+__all__ = ["Answer", "Ballot", "BallotTarget", "Base", "OrgSummary", "PledgeCopy", "PooledAnswers", "Result", "Round",
+           "RoundTarget", "directory"]

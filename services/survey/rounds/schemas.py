@@ -43,6 +43,7 @@ class RoundSettingsSchema(StrictSchema):
     reminder_hours = ma.fields.Integer(validate=v.Range(min=1, max=24 * 30))
     invite_chunk = ma.fields.Integer(validate=v.Range(min=1, max=5000))
     aggregation_chunk = ma.fields.Integer(validate=v.Range(min=1, max=100000))
+    release_batch = ma.fields.Integer(validate=v.Range(min=1, max=100000))
 
 
 class RoundCreateSchema(StrictSchema):
