@@ -44,9 +44,9 @@ COVERAGE := --cov --cov-report=term:skip-covered
 test: install browser
 	$(VENV)/bin/pytest $(COVERAGE) $(PYTEST_ARGS)
 
-# the same suite against the machine's PostgreSQL and Redis
+# the same suite against the machine's PostgreSQL and Redis (its coverage data apart: .ci/run runs both at once)
 test-services: install browser
-	XIANFENG_TEST_BACKEND=services $(VENV)/bin/pytest $(COVERAGE) $(PYTEST_ARGS)
+	XIANFENG_TEST_BACKEND=services COVERAGE_FILE=.coverage.services $(VENV)/bin/pytest $(COVERAGE) $(PYTEST_ARGS)
 
 # the tests that rely on how the broker delivers (real workers killed, restarted, redelivered; chords;
 # `xianfeng run` carrying a message), and RabbitMQ's own, on PostgreSQL + RabbitMQ (results on Redis).
