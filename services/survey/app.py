@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from services.survey import models  # noqa: F401  (every table on the metadata)
 from services.survey.aggregation import inline
 from services.survey.aggregation import routes as aggregation_routes
-from services.survey.ballots import limits
+from services.survey.ballots import limits, release
 from services.survey.ballots import pages as ballot_pages
 from services.survey.ballots import routes as ballot_routes
 from services.survey.db import Base
@@ -42,9 +42,18 @@ class SurveyService(Service):
     package = "services.survey"
     tasks_module = "services.survey.tasks"
 
+    def start(self, *args: Any, **kwargs: Any):
+        """As every service; and each commit that released pooled answers scrubs the pool after it."""
+        before = self.runtime
+        runtime = super().start(*args, **kwargs)
+        if runtime is not before:
+            release.scrub_after_release(runtime.db)
+        return runtime
+
     def register_api(self, app: Flask, api: Api) -> None:
         api.register_blueprint(status_blueprint(directory))
         api.register_blueprint(round_routes.blp)
+        api.register_blueprint(results_routes.me_blp)
         api.register_blueprint(ballot_routes.blp)
         api.register_blueprint(scorecard_routes.blp)
         app.register_blueprint(ballot_pages.blp)
@@ -57,6 +66,7 @@ class SurveyService(Service):
     def beat_schedule(self) -> dict[str, dict[str, Any]]:
         return {
             "survey.close_due": {"task": "survey.close_due", "schedule": 60.0},
+            "survey.release_answers": {"task": "survey.release_answers", "schedule": 60.0},
             "survey.remind_due": {"task": "survey.remind_due", "schedule": 300.0},
             "survey.requeue_stale": {"task": "survey.requeue_stale", "schedule": timedelta(hours=1)},
             "survey.scorecards_nightly": {"task": "survey.scorecards_nightly", "schedule": crontab(hour=2, minute=30)},

@@ -13,6 +13,7 @@ from sqlalchemy.exc import OperationalError
 
 from services.survey.aggregation import rerun, steps
 from services.survey.app import service
+from services.survey.ballots import release
 from services.survey.directory import pledges, service_targets
 from services.survey.directory.models import directory
 from services.survey.rounds import actions, reminders
@@ -95,6 +96,13 @@ def requeue_stale() -> list[int]:
     """Closed rounds whose aggregation never finished (lost message, crashed worker): ask again."""
     with service.unit_of_work() as ctx:
         return rerun.requeue_stale(ctx, timedelta(hours=1))
+
+
+@celery.task(name="survey.release_answers", ignore_result=True)
+def release_answers() -> dict[int, int]:
+    """Pooled answer sets into the answers table, a shuffled batch at a time (then the pool is scrubbed)."""
+    with service.unit_of_work() as ctx:
+        return release.release_due(ctx.session)
 
 
 # ---- 四好 scorecards: pledge's facts in, a chord over the orgs, recomputed each night ----------------

@@ -1,7 +1,7 @@
 """survey: the copy of 三服务 service targets (shown on 三测评 ballots); 四好 scorecard facts, settings, scorecards
 
 Revision ID: i13b_0001_targets_scorecards
-Revises: 0002_survey_rounds
+Revises: i12s_0001_answer_pool
 """
 
 from collections.abc import Sequence
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "i13b_0001_targets_scorecards"
-down_revision: str | Sequence[str] | None = "0002_survey_rounds"
+down_revision: str | Sequence[str] | None = "i12s_0001_answer_pool"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -46,6 +46,7 @@ DEFAULT_SETTINGS: dict[str, Any] = {
     "reminder_hours": 24,  # reminder this long before closes_at
     "invite_chunk": 500,  # invitations per notify message
     "aggregation_chunk": 5000,  # targets per aggregation task (each task scans its range of answers once)
+    "release_batch": 10,  # answer sets released into the answers table together (at least min_group)
 }
 
 

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from services.survey.models import Answer
 from shared.testing.serving import launch_chromium, serving
 
-from ...support import invitations
+from ...support import invitations, pooled_scores
 
 pytestmark = pytest.mark.browser
 
@@ -49,4 +48,4 @@ def test_a_ballot_answered_in_chromium(make_round, served, sent, survey):
         assert page.inner_text("#headline") == "选票已使用"
         browser.close()
     with survey.db.session() as s:
-        assert sorted(a.score for a in s.query(Answer)) == [4] * 8 + [5] * 4
+        assert pooled_scores(s) == [4] * 8 + [5] * 4
