@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from services.notify.db import among
-from services.notify.delivery import ledger
+from services.notify.delivery import ledger, robots
 from services.notify.delivery.channels import Channel, Letter
 from services.notify.delivery.channels.interface import Target
 from services.notify.delivery.endpoints import matching
@@ -32,6 +32,13 @@ class Chunk:
     contacts: dict[int, Contact]
     endpoints: list[WebhookEndpoint]
 
+    def robots(self) -> list[WebhookEndpoint]:
+        """The robots this chunk's people bring the notification to (one summary each, whoever brings it)."""
+        if not self.endpoints:
+            return []
+        return robots.reaching(self.endpoints, (c.lineage for c in self.contacts.values()),
+                               self.notification.category)
+
     def letter(self, person_id: int, at: datetime) -> Letter:
         """The notification as this person receives it: their personal item over the common text."""
         n, item = self.notification, self.items.get(person_id)
@@ -42,7 +49,7 @@ class Chunk:
         contact = self.contacts.get(person_id)
         reaching = matching(self.endpoints, contact.lineage if contact else (), n.category) if self.endpoints else []
         return Letter(n.id, n.category, person_id, subject, body, link, at, contact,
-                      tuple(Target(e.url, e.secret) for e in reaching))
+                      tuple(Target(e.url, e.secret, e.format) for e in reaching))
 
 
 def load_chunk(session: Session, notification: Notification, person_ids: list[int]) -> Chunk:

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import replace
 
-from services.notify.delivery import ledger
+from services.notify.delivery import ledger, robots
 from services.notify.delivery.channels import Channels, Letter
 from services.notify.delivery.domain.outcomes import NO_ADDRESS, Outcome
 from services.notify.notifications import progress
@@ -35,6 +35,9 @@ def deliver(unit_of_work: UnitOfWork, notification_id: int, person_ids: list[int
         if notification is None or notification.state != "sending":
             return {"inserted": 0, "claimed": 0}
         inserted, sends = write_and_claim(ctx, notification, person_ids, channels)
+        robot_sends, event = claim_robots(ctx, notification, channels), robots.summary(notification)
+    if robot_sends:
+        deliver_robot_summaries(unit_of_work, robot_sends, event, channels)
     if sends:
         outcomes = send(sends, channels)
         with unit_of_work() as ctx:
@@ -44,6 +47,34 @@ def deliver(unit_of_work: UnitOfWork, notification_id: int, person_ids: list[int
     return {"inserted": inserted, "claimed": len(sends)}
 
 
+def claim_robots(ctx: Context, notification: Notification, channels: Channels) -> list[robots.RobotSend]:
+    """The notification's due robot rows this run sends (step 1, in the chunk's transaction)."""
+    if channels.robots is None or "webhook" not in notification.channels:
+        return []
+    return robots.claim(ctx.session, notification.id, ctx.now())
+
+
+def deliver_robot_summaries(unit_of_work: UnitOfWork, sends: list[robots.RobotSend], event: dict,
+                            channels: Channels) -> None:
+    """Steps 2 and 3 for the robots: one summary each, then the outcomes."""
+    assert channels.robots is not None
+    outcomes = robots.send(channels.robots, sends, event)
+    with unit_of_work() as ctx:
+        robots.record(ctx.session, sends, outcomes, ctx.now())
+
+
+def deliver_robots(unit_of_work: UnitOfWork, notification_id: int, channels: Channels) -> int:
+    """The robot rows of a notification that became due (backoff, rate, quiet hours): claim, send, record."""
+    with unit_of_work() as ctx:
+        notification = ctx.session.get(Notification, notification_id)
+        if notification is None:
+            return 0
+        sends, event = claim_robots(ctx, notification, channels), robots.summary(notification)
+    if sends:
+        deliver_robot_summaries(unit_of_work, sends, event, channels)
+    return len(sends)
+
+
 def write_and_claim(ctx: Context, notification: Notification, person_ids: list[int],
                     channels: Channels) -> tuple[int, list[Send]]:
     """Step 1: the ledger rows, the inbox, the claims; how many rows this run wrote and what it must send."""
@@ -51,6 +82,8 @@ def write_and_claim(ctx: Context, notification: Notification, person_ids: list[i
     on = channels.on(session)
     chunk = load_chunk(session, notification, person_ids)
     inserted = ledger.write(session, ledger_rows(chunk, on, now))
+    if channels.robots is not None:
+        robots.write(session, notification.id, chunk.robots(), now)
     for name, channel in on.items():
         if channel.in_transaction:
             channel.send([chunk.letter(r.person_id, now) for r in inserted if r.channel == name and r.state == "sent"])

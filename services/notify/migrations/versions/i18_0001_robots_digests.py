@@ -1,0 +1,45 @@
+"""robots (webhook formats, the robots' ledger)
+
+Revision ID: i18_0001_robots_digests
+Revises: 57dceb685e10
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "i18_0001_robots_digests"
+down_revision = "57dceb685e10"
+branch_labels = None
+depends_on = None
+
+BigId = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("webhook_endpoints") as batch:
+        batch.add_column(sa.Column("format", sa.String(16), nullable=False, server_default="standard"))
+    op.create_table(
+        "robot_deliveries",
+        sa.Column("id", BigId, autoincrement=True, nullable=False),
+        sa.Column("notification_id", sa.BigInteger(), nullable=False),
+        sa.Column("endpoint_id", sa.Integer(), nullable=False),
+        sa.Column("org_id", sa.Integer(), nullable=True),
+        sa.Column("state", sa.String(16), nullable=False),
+        sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.Column("last_error", sa.String(500), nullable=True),
+        sa.Column("next_attempt_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("sent_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_robot_deliveries")),
+        sa.UniqueConstraint("notification_id", "endpoint_id", name=op.f("uq_robot_deliveries_notification_id_endpoint_id")),
+    )
+    op.create_index("ix_robot_deliveries_state_next_attempt_at", "robot_deliveries", ["state", "next_attempt_at"])
+    op.create_index("ix_robot_deliveries_endpoint_id_sent_at", "robot_deliveries", ["endpoint_id", "sent_at"])
+
+
+def downgrade() -> None:
+    op.drop_index("ix_robot_deliveries_endpoint_id_sent_at", "robot_deliveries")
+    op.drop_index("ix_robot_deliveries_state_next_attempt_at", "robot_deliveries")
+    op.drop_table("robot_deliveries")
+    with op.batch_alter_table("webhook_endpoints") as batch:
+        batch.drop_column("format")
