@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import func, literal, null, or_, select, update
 from sqlalchemy.orm import Session
 
 from services.notify.db import insert_ignore
@@ -106,3 +106,35 @@ def failures(notification_id: int):
     """The notification's failed rows, as a statement to paginate."""
     return (select(Delivery).where(Delivery.notification_id == notification_id, Delivery.state == "failed")
             .order_by(Delivery.person_id, Delivery.channel))
+
+
+def tallies(session: Session, notification_ids: list[int]) -> dict[int, list]:
+    """``{notification_id: [(channel, state, rows)]}`` of these notifications, in one grouped query."""
+    found: dict[int, list] = {i: [] for i in notification_ids}
+    if notification_ids:
+        for nid, channel, state, n in session.execute(
+                select(d.c.notification_id, d.c.channel, d.c.state, func.count())
+                .where(d.c.notification_id.in_(notification_ids))
+                .group_by(d.c.notification_id, d.c.channel, d.c.state)):
+            found[nid].append((channel, state, n))
+    return found
+
+
+def rows(notification_id: int, states: Sequence[str] | None, channel: str | None, people=None):
+    """The notification's ledger rows as report lines (``person_id, endpoint_id, channel, state, error,
+    at``), of these states and channel, of ``people`` (a subquery of ids) when given."""
+    stmt = select(literal(0).label("kind"), d.c.person_id, null().label("endpoint_id"), d.c.channel, d.c.state,
+                  d.c.last_error.label("error"), d.c.attempts, d.c.updated_at.label("at")
+                  ).where(d.c.notification_id == notification_id)
+    if states is not None:
+        stmt = stmt.where(d.c.state.in_(states))
+    if channel is not None:
+        stmt = stmt.where(d.c.channel == channel)
+    if people is not None:
+        stmt = stmt.where(d.c.person_id.in_(people))
+    return stmt
+
+
+def reached(notification_id, people):
+    """``EXISTS`` a ledger row of the notification (a column, to correlate) for one of ``people``."""
+    return select(d.c.id).where(d.c.notification_id == notification_id, d.c.person_id.in_(people)).exists()

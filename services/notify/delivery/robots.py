@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import func, literal, null, or_, select, update
 from sqlalchemy.orm import Session
 
 from services.notify.db import insert_ignore
@@ -171,3 +171,26 @@ def tally(session: Session, notification_id: int) -> list:
     """``(state, rows)`` of the notification's robot rows."""
     return session.execute(select(r.c.state, func.count()).where(r.c.notification_id == notification_id)
                            .group_by(r.c.state)).all()
+
+
+def tallies(session: Session, notification_ids: list[int]) -> dict[int, list]:
+    """``{notification_id: [(state, rows)]}`` of these notifications' robot rows."""
+    found: dict[int, list] = {i: [] for i in notification_ids}
+    if notification_ids:
+        for nid, state, n in session.execute(select(r.c.notification_id, r.c.state, func.count())
+                                             .where(r.c.notification_id.in_(notification_ids))
+                                             .group_by(r.c.notification_id, r.c.state)):
+            found[nid].append((state, n))
+    return found
+
+
+def rows(notification_id: int, states: Sequence[str] | None, org_ids: Sequence[int] | None = None):
+    """The notification's robot rows as report lines (channel ``webhook``, no person, the endpoint)."""
+    stmt = select(literal(1).label("kind"), null().label("person_id"), r.c.endpoint_id,
+                  literal("webhook").label("channel"), r.c.state, r.c.last_error.label("error"), r.c.attempts,
+                  r.c.updated_at.label("at")).where(r.c.notification_id == notification_id)
+    if states is not None:
+        stmt = stmt.where(r.c.state.in_(states))
+    if org_ids is not None:
+        stmt = stmt.where(r.c.org_id.in_(org_ids))
+    return stmt

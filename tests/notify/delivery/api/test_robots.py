@@ -81,7 +81,7 @@ def test_an_orgs_robots_get_one_summary_per_notification_signed_for_dingtalk(
     listed = client.get("/api/v1/webhooks", headers=auth_headers("system")).json["items"]
     assert [e["url"] for e in listed] == [f"{robot.base}/wecom?key=***", f"{robot.base}/dingtalk?access_token=***"]
 
-    _send(client, auth_headers, recipients={"org_id": UNIT})
+    nid = _send(client, auth_headers, recipients={"org_id": UNIT})
     pump.run(twice=True)
     (wecom_msg,) = robot.to("/wecom")
     (ding_msg,) = robot.to("/dingtalk")
@@ -90,6 +90,12 @@ def test_an_orgs_robots_get_one_summary_per_notification_signed_for_dingtalk(
     assert robot.bad_signs == 0
     with notify.db.session() as s:
         assert sorted(s.execute(select(RobotDelivery.state, RobotDelivery.attempts)).all()) == [("sent", 1)] * 2
+    admin = auth_headers("admin")
+    status = client.get(f"/api/v1/notifications/{nid}", headers=admin).json
+    assert status["robots"] == {"sent": 2, "failed": 0, "skipped": 0, "pending": 0}
+    lines = client.get(f"/api/v1/notifications/{nid}/deliveries?channel=webhook", headers=admin).json["items"]
+    assert [(x["person_id"], x["endpoint_id"], x["state"]) for x in lines][-2:] == [
+        (None, wecom["id"], "delivered"), (None, ding["id"], "delivered")]
     # a notification to branch B only: the unit's robot, not branch A's
     _send(client, auth_headers, recipients={"person_ids": [3]})
     pump.run()
