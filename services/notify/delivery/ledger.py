@@ -21,11 +21,12 @@ d = Delivery.__table__
 
 
 def row(notification_id: int, person_id: int, channel: str, action: str, reason: str | None,
-        now: datetime) -> dict:
-    """A new ledger row, in the state ``action`` leads to from ``new``."""
+        now: datetime, wait_until: datetime | None = None) -> dict:
+    """A new ledger row, in the state ``action`` leads to from ``new``; a pending one not claimed before
+    ``wait_until`` (quiet hours: the sweeper dispatches it when they end)."""
     state = DELIVERY.transition("new", action)
     return {"notification_id": notification_id, "person_id": person_id, "channel": channel, "state": state,
-            "attempts": 1 if state == "sent" else 0, "last_error": reason, "next_attempt_at": None,
+            "attempts": 1 if state == "sent" else 0, "last_error": reason, "next_attempt_at": wait_until,
             "updated_at": now}
 
 

@@ -3,8 +3,8 @@ it starts them with (delivered, queued for sending, or skipped with the reason).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import datetime, tzinfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -17,9 +17,11 @@ from services.notify.delivery.endpoints import matching
 from services.notify.delivery.models import WebhookEndpoint
 from services.notify.directory.lookups import Contact, contacts
 from services.notify.notifications.models import Notification, NotificationItem
-from services.notify.preferences.categories import mandatory
+from services.notify.preferences.categories import mandatory, urgent
 from services.notify.preferences.domain.policy import DEFAULT_PREFERENCES, Preferences, skip_reason
-from services.notify.preferences.people import for_people
+from services.notify.preferences.domain.quiet import QuietHours, wait_until
+from services.notify.preferences.people import default_quiet_hours, for_people
+from shared.settings import Settings
 
 
 @dataclass
@@ -31,6 +33,17 @@ class Chunk:
     items: dict[int, NotificationItem]
     contacts: dict[int, Contact]
     endpoints: list[WebhookEndpoint]
+    urgent: set[str] = field(default_factory=set)
+    default_quiet: QuietHours | None = None
+    zone: tzinfo | None = None
+
+    def waits_until(self, person_id: int, channel: str, now: datetime) -> datetime | None:
+        """Until when a new delivery to this person over ``channel`` waits (their quiet hours), or None."""
+        if self.zone is None:
+            return None
+        prefs = self.prefs.get(person_id, DEFAULT_PREFERENCES)
+        return wait_until(channel, self.notification.category, prefs.quiet(self.default_quiet), self.urgent,
+                          now, self.zone)
 
     def robots(self) -> list[WebhookEndpoint]:
         """The robots this chunk's people bring the notification to (one summary each, whoever brings it)."""
@@ -52,7 +65,8 @@ class Chunk:
                       tuple(Target(e.url, e.secret, e.format) for e in reaching))
 
 
-def load_chunk(session: Session, notification: Notification, person_ids: list[int]) -> Chunk:
+def load_chunk(session: Session, notification: Notification, person_ids: list[int],
+               settings: Settings | None = None) -> Chunk:
     items = session.execute(select(NotificationItem).where(
         NotificationItem.notification_id == notification.id, among(NotificationItem.person_id, person_ids))).scalars()
     wants = set(notification.channels)
@@ -61,6 +75,7 @@ def load_chunk(session: Session, notification: Notification, person_ids: list[in
         {i.person_id: i for i in items if i.person_id in set(person_ids)},
         contacts(session, person_ids) if wants & {"email", "webhook"} else {},
         list(session.execute(select(WebhookEndpoint)).scalars()) if "webhook" in wants else [],
+        urgent(session), default_quiet_hours(settings) if settings else None, settings.zone if settings else None,
     )
 
 
@@ -81,5 +96,6 @@ def ledger_rows(chunk: Chunk, channels: dict[str, Channel], now: datetime) -> li
         letter = chunk.letter(person_id, now)
         for name in chunk.notification.channels:
             action, reason = first_action(chunk, letter, channels[name])
-            rows.append(ledger.row(chunk.notification.id, person_id, name, action, reason, now))
+            wait = chunk.waits_until(person_id, name, now) if action == "enqueue" else None
+            rows.append(ledger.row(chunk.notification.id, person_id, name, action, reason, now, wait))
     return rows

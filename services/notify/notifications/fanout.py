@@ -22,6 +22,9 @@ from services.notify.delivery.domain.outcomes import NO_ADDRESS, Outcome
 from services.notify.notifications import progress
 from services.notify.notifications.chunks import ledger_rows, load_chunk
 from services.notify.notifications.models import Notification
+from services.notify.preferences.categories import urgent
+from services.notify.preferences.domain.quiet import wait_until
+from services.notify.preferences.people import default_quiet_hours
 from shared.context import Context
 
 UnitOfWork = Callable[[], AbstractContextManager[Context]]
@@ -51,7 +54,9 @@ def claim_robots(ctx: Context, notification: Notification, channels: Channels) -
     """The notification's due robot rows this run sends (step 1, in the chunk's transaction)."""
     if channels.robots is None or "webhook" not in notification.channels:
         return []
-    return robots.claim(ctx.session, notification.id, ctx.now())
+    hold = wait_until("webhook", notification.category, default_quiet_hours(ctx.settings), urgent(ctx.session),
+                      ctx.now(), ctx.settings.zone)  # a chat's quiet hours are the configured default
+    return robots.claim(ctx.session, notification.id, ctx.now(), hold_until=hold)
 
 
 def deliver_robot_summaries(unit_of_work: UnitOfWork, sends: list[robots.RobotSend], event: dict,
@@ -80,7 +85,7 @@ def write_and_claim(ctx: Context, notification: Notification, person_ids: list[i
     """Step 1: the ledger rows, the inbox, the claims; how many rows this run wrote and what it must send."""
     session, now = ctx.session, ctx.now()
     on = channels.on(session)
-    chunk = load_chunk(session, notification, person_ids)
+    chunk = load_chunk(session, notification, person_ids, ctx.settings)
     inserted = ledger.write(session, ledger_rows(chunk, on, now))
     if channels.robots is not None:
         robots.write(session, notification.id, chunk.robots(), now)

@@ -1,4 +1,4 @@
-"""robots (webhook formats, the robots' ledger)
+"""robots (webhook formats, the robots' ledger); quiet hours and digests in preferences; urgent categories
 
 Revision ID: i18_0001_robots_digests
 Revises: 57dceb685e10
@@ -35,9 +35,20 @@ def upgrade() -> None:
     )
     op.create_index("ix_robot_deliveries_state_next_attempt_at", "robot_deliveries", ["state", "next_attempt_at"])
     op.create_index("ix_robot_deliveries_endpoint_id_sent_at", "robot_deliveries", ["endpoint_id", "sent_at"])
+    with op.batch_alter_table("preferences") as batch:
+        batch.add_column(sa.Column("quiet_hours", sa.JSON(), nullable=True))
+        batch.add_column(sa.Column("digest", sa.String(8), nullable=False, server_default="off"))
+        batch.add_column(sa.Column("digest_categories", sa.JSON(), nullable=False, server_default="[]"))
+    with op.batch_alter_table("category_settings") as batch:
+        batch.add_column(sa.Column("urgent", sa.Boolean(), nullable=False, server_default=sa.false()))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("category_settings") as batch:
+        batch.drop_column("urgent")
+    with op.batch_alter_table("preferences") as batch:
+        for column in ("digest_categories", "digest", "quiet_hours"):
+            batch.drop_column(column)
     op.drop_index("ix_robot_deliveries_endpoint_id_sent_at", "robot_deliveries")
     op.drop_index("ix_robot_deliveries_state_next_attempt_at", "robot_deliveries")
     op.drop_table("robot_deliveries")

@@ -5,13 +5,22 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 
+from services.notify.preferences.domain.quiet import QuietHours
 from shared.messages import CHANNELS
+
+DIGESTS = ("off", "daily", "weekly")
 
 
 @dataclass(frozen=True)
 class Preferences:
     muted_categories: frozenset[str] = frozenset()
     channels: frozenset[str] = frozenset(CHANNELS)
+    quiet_hours: QuietHours | None = None  # None: the configured default
+    digest: str = "off"
+    digest_categories: frozenset[str] = frozenset()
+
+    def quiet(self, default: QuietHours | None) -> QuietHours | None:
+        return self.quiet_hours if self.quiet_hours is not None else default
 
 
 DEFAULT_PREFERENCES = Preferences()
