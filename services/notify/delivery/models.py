@@ -74,3 +74,23 @@ class RobotDelivery(Base):
     next_attempt_at: Mapped[datetime | None]
     sent_at: Mapped[datetime | None]
     updated_at: Mapped[datetime]
+
+
+class DigestItem(Base):
+    """A notification held for a person's digest (their digest categories): listed, with its link, in the
+    one ``digest`` notification of its period, which ``digest_id`` names once sent."""
+
+    __tablename__ = "digest_items"
+    __table_args__ = (
+        UniqueConstraint("person_id", "notification_id"),
+        Index("ix_digest_items_digest_id_created_at", "digest_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    person_id: Mapped[int] = mapped_column(Integer)
+    notification_id: Mapped[int] = mapped_column(BigInteger)
+    category: Mapped[str] = mapped_column(String(32))
+    subject: Mapped[str] = mapped_column(String(500))
+    link: Mapped[str | None] = mapped_column(String(1000))
+    created_at: Mapped[datetime]
+    digest_id: Mapped[int | None] = mapped_column(BigInteger)  # the digest notification that listed it

@@ -18,7 +18,7 @@ from services.notify.delivery.models import WebhookEndpoint
 from services.notify.directory.lookups import Contact, contacts
 from services.notify.notifications.models import Notification, NotificationItem
 from services.notify.preferences.categories import mandatory, urgent
-from services.notify.preferences.domain.policy import DEFAULT_PREFERENCES, Preferences, skip_reason
+from services.notify.preferences.domain.policy import DEFAULT_PREFERENCES, Preferences, held_for_digest, skip_reason
 from services.notify.preferences.domain.quiet import QuietHours, wait_until
 from services.notify.preferences.people import default_quiet_hours, for_people
 from shared.settings import Settings
@@ -36,6 +36,11 @@ class Chunk:
     urgent: set[str] = field(default_factory=set)
     default_quiet: QuietHours | None = None
     zone: tzinfo | None = None
+
+    def held(self, person_id: int) -> bool:
+        """The person reads this notification in their digest, not now."""
+        return held_for_digest(self.notification.category, self.prefs.get(person_id, DEFAULT_PREFERENCES),
+                               self.mandatory)
 
     def waits_until(self, person_id: int, channel: str, now: datetime) -> datetime | None:
         """Until when a new delivery to this person over ``channel`` waits (their quiet hours), or None."""
@@ -81,10 +86,11 @@ def load_chunk(session: Session, notification: Notification, person_ids: list[in
 
 def first_action(chunk: Chunk, letter: Letter, channel: Channel) -> tuple[str, str | None]:
     """How a new ledger row starts (``deliver``, ``enqueue`` or ``skip``), and the reason when skipped:
-    the person's preferences first (unless the category is mandatory), then whether the channel reaches them."""
+    the person's preferences first (unless the category is mandatory), then their digest (held: ``digest``),
+    then whether the channel reaches them."""
     prefs = chunk.prefs.get(letter.person_id, DEFAULT_PREFERENCES)
     reason = skip_reason(chunk.notification.category, channel.name, prefs, chunk.mandatory) \
-        or channel.unreachable(letter)
+        or ("digest" if chunk.held(letter.person_id) else None) or channel.unreachable(letter)
     if reason is not None:
         return "skip", reason
     return ("deliver" if channel.in_transaction else "enqueue"), None
@@ -99,3 +105,15 @@ def ledger_rows(chunk: Chunk, channels: dict[str, Channel], now: datetime) -> li
             wait = chunk.waits_until(person_id, name, now) if action == "enqueue" else None
             rows.append(ledger.row(chunk.notification.id, person_id, name, action, reason, now, wait))
     return rows
+
+
+def held_items(chunk: Chunk, now: datetime) -> list[dict]:
+    """The digest items of the chunk's people who hold this notification for their digest."""
+    items = []
+    for person_id in chunk.person_ids:
+        if chunk.held(person_id):
+            letter = chunk.letter(person_id, now)
+            items.append({"person_id": person_id, "notification_id": letter.notification_id,
+                          "category": letter.category, "subject": letter.subject, "link": letter.link,
+                          "created_at": now})
+    return items

@@ -16,11 +16,11 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import replace
 
-from services.notify.delivery import ledger, robots
+from services.notify.delivery import held, ledger, robots
 from services.notify.delivery.channels import Channels, Letter
 from services.notify.delivery.domain.outcomes import NO_ADDRESS, Outcome
 from services.notify.notifications import progress
-from services.notify.notifications.chunks import ledger_rows, load_chunk
+from services.notify.notifications.chunks import held_items, ledger_rows, load_chunk
 from services.notify.notifications.models import Notification
 from services.notify.preferences.categories import urgent
 from services.notify.preferences.domain.quiet import wait_until
@@ -87,6 +87,7 @@ def write_and_claim(ctx: Context, notification: Notification, person_ids: list[i
     on = channels.on(session)
     chunk = load_chunk(session, notification, person_ids, ctx.settings)
     inserted = ledger.write(session, ledger_rows(chunk, on, now))
+    held.hold(session, held_items(chunk, now))
     if channels.robots is not None:
         robots.write(session, notification.id, chunk.robots(), now)
     for name, channel in on.items():

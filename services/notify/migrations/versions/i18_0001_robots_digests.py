@@ -41,9 +41,25 @@ def upgrade() -> None:
         batch.add_column(sa.Column("digest_categories", sa.JSON(), nullable=False, server_default="[]"))
     with op.batch_alter_table("category_settings") as batch:
         batch.add_column(sa.Column("urgent", sa.Boolean(), nullable=False, server_default=sa.false()))
+    op.create_table(
+        "digest_items",
+        sa.Column("id", BigId, autoincrement=True, nullable=False),
+        sa.Column("person_id", sa.Integer(), nullable=False),
+        sa.Column("notification_id", sa.BigInteger(), nullable=False),
+        sa.Column("category", sa.String(32), nullable=False),
+        sa.Column("subject", sa.String(500), nullable=False),
+        sa.Column("link", sa.String(1000), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("digest_id", sa.BigInteger(), nullable=True),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_digest_items")),
+        sa.UniqueConstraint("person_id", "notification_id", name=op.f("uq_digest_items_person_id_notification_id")),
+    )
+    op.create_index("ix_digest_items_digest_id_created_at", "digest_items", ["digest_id", "created_at"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_digest_items_digest_id_created_at", "digest_items")
+    op.drop_table("digest_items")
     with op.batch_alter_table("category_settings") as batch:
         batch.drop_column("urgent")
     with op.batch_alter_table("preferences") as batch:

@@ -38,3 +38,13 @@ def skip_reason(category: str, channel: str, prefs: Preferences, mandatory: Coll
     if channel not in prefs.channels:
         return "channel_off"
     return None
+
+
+NEVER_HELD = frozenset({"digest"})
+
+
+def held_for_digest(category: str, prefs: Preferences, mandatory: Collection[str]) -> bool:
+    """Whether a notification waits for the person's digest: their digest is on and lists the category;
+    a mandatory category (and a digest itself) is never held."""
+    return (prefs.digest != "off" and category in prefs.digest_categories and category not in mandatory
+            and category not in NEVER_HELD)
