@@ -79,9 +79,14 @@ def load_chunk(session: Session, notification: Notification, person_ids: list[in
         notification, person_ids, for_people(session, person_ids), mandatory(session),
         {i.person_id: i for i in items if i.person_id in set(person_ids)},
         contacts(session, person_ids) if wants & {"email", "webhook"} else {},
-        list(session.execute(select(WebhookEndpoint)).scalars()) if "webhook" in wants else [],
+        _endpoints(session) if "webhook" in wants else [],
         urgent(session), default_quiet_hours(settings) if settings else None, settings.zone if settings else None,
     )
+
+
+def _endpoints(session: Session) -> list[WebhookEndpoint]:
+    """Every endpoint, in id order (chunks lock robot rows in one order: no deadlock between them)."""
+    return list(session.execute(select(WebhookEndpoint).order_by(WebhookEndpoint.id)).scalars())
 
 
 def first_action(chunk: Chunk, letter: Letter, channel: Channel) -> tuple[str, str | None]:
