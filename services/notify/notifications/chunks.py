@@ -51,8 +51,10 @@ class Chunk:
                           now, self.zone)
 
     def robots(self) -> list[WebhookEndpoint]:
-        """The robots this chunk's people bring the notification to (one summary each, whoever brings it)."""
-        if not self.endpoints:
+        """The robots this chunk's people bring the notification to (one summary each, whoever brings it);
+        none for a private notification (its body and link are for each recipient alone, not a group chat:
+        the ``private`` flag i12s adds to the model)."""
+        if not self.endpoints or getattr(self.notification, "private", False):
             return []
         return robots.reaching(self.endpoints, (c.lineage for c in self.contacts.values()),
                                self.notification.category)

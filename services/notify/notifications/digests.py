@@ -52,7 +52,8 @@ def send_one(ctx: Context, person_id: int, period: str, day: date, before: datet
     channels = ["inbox", "email"] if "email" in prefs.channels else ["inbox"]
     notification, new = accept(ctx, SendNotification(
         key=key(period, day, person_id), category="digest", subject=subject, body=body, channels=channels,
-        recipients=Recipients(person_ids=[person_id]), source="notify"))
+        recipients=Recipients(person_ids=[person_id]), source="notify",
+        private=True))  # it lists the person's own links (a ballot's among them): for them alone
     if new:
         held.listed_in(ctx.session, [i.id for i in items], notification.id)
     return new
