@@ -37,8 +37,8 @@ def deliver(unit_of_work: UnitOfWork, notification_id: int, person_ids: list[int
         notification = ctx.session.get(Notification, notification_id)
         if notification is None or notification.state != "sending":
             return {"inserted": 0, "claimed": 0}
-        inserted, sends = write_and_claim(ctx, notification, person_ids, channels)
-        robot_sends, event = claim_robots(ctx, notification, channels), robots.summary(notification)
+        inserted, sends, robot_sends = write_and_claim(ctx, notification, person_ids, channels)
+        event = robots.summary(notification)
     if robot_sends:
         deliver_robot_summaries(unit_of_work, robot_sends, event, channels)
     if sends:
@@ -81,8 +81,9 @@ def deliver_robots(unit_of_work: UnitOfWork, notification_id: int, channels: Cha
 
 
 def write_and_claim(ctx: Context, notification: Notification, person_ids: list[int],
-                    channels: Channels) -> tuple[int, list[Send]]:
-    """Step 1: the ledger rows, the inbox, the claims; how many rows this run wrote and what it must send."""
+                    channels: Channels) -> tuple[int, list[Send], list[robots.RobotSend]]:
+    """Step 1: the ledger rows, the inbox, the claims; how many rows this run wrote and what it must send
+    (to people, to robots).  Every row lock is taken before the notification's (as the sweeper does)."""
     session, now = ctx.session, ctx.now()
     on = channels.on(session)
     chunk = load_chunk(session, notification, person_ids, ctx.settings)
@@ -98,10 +99,11 @@ def write_and_claim(ctx: Context, notification: Notification, person_ids: list[i
         claimed = ledger.claim(session, notification.id, person_ids, now)
     sends = [(r.channel, replace(chunk.letter(r.person_id, now), delivery_id=r.id, attempts=r.attempts))
              for r in claimed]
+    robot_sends = claim_robots(ctx, notification, channels)
     progress.touch(session, notification.id, len(inserted), now)  # locks the notification row: the last
     if not sends:  # chunk to commit sees every other chunk's rows and finishes
         progress.finish(session, notification.id, now)
-    return len(inserted), sends
+    return len(inserted), sends, robot_sends
 
 
 def send(sends: list[Send], channels: Channels) -> list[Outcome]:

@@ -96,10 +96,12 @@ def test_an_orgs_robots_get_one_summary_per_notification_signed_for_dingtalk(
     lines = client.get(f"/api/v1/notifications/{nid}/deliveries?channel=webhook", headers=admin).json["items"]
     assert [(x["person_id"], x["endpoint_id"], x["state"]) for x in lines][-2:] == [
         (None, wecom["id"], "delivered"), (None, ding["id"], "delivered")]
+    ping = client.post(f"/api/v1/webhooks/{ding['id']}/ping", headers=auth_headers("system")).json
+    assert ping["delivered"] is True and "测试" in robot.to("/dingtalk")[-1]["markdown"]["title"]
     # a notification to branch B only: the unit's robot, not branch A's
     _send(client, auth_headers, recipients={"person_ids": [3]})
     pump.run()
-    assert (len(robot.to("/wecom")), len(robot.to("/dingtalk"))) == (1, 2)
+    assert (len(robot.to("/wecom")), len(robot.to("/dingtalk"))) == (1, 3)
 
 
 def test_a_secret_is_only_taken_for_dingtalk(notify, configure, auth_headers):
