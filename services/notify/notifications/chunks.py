@@ -59,6 +59,12 @@ class Chunk:
         return robots.reaching(self.endpoints, (c.lineage for c in self.contacts.values()),
                                self.notification.category)
 
+    def reached_by_robot(self, person_id: int) -> bool:
+        """A robot of the person's org (or a group-wide one) carries this notification's summary."""
+        contact = self.contacts.get(person_id)
+        return bool(self.endpoints and contact and not getattr(self.notification, "private", False)
+                    and robots.reaching(self.endpoints, [contact.lineage], self.notification.category))
+
     def letter(self, person_id: int, at: datetime) -> Letter:
         """The notification as this person receives it: their personal item over the common text."""
         n, item = self.notification, self.items.get(person_id)
@@ -98,6 +104,8 @@ def first_action(chunk: Chunk, letter: Letter, channel: Channel) -> tuple[str, s
     prefs = chunk.prefs.get(letter.person_id, DEFAULT_PREFERENCES)
     reason = skip_reason(chunk.notification.category, channel.name, prefs, chunk.mandatory) \
         or ("digest" if chunk.held(letter.person_id) else None) or channel.unreachable(letter)
+    if reason == "no_endpoint" and chunk.reached_by_robot(letter.person_id):
+        reason = "robot_summary"  # no endpoint of their own: their org's chat robot got the summary
     if reason is not None:
         return "skip", reason
     return ("deliver" if channel.in_transaction else "enqueue"), None

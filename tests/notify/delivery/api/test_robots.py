@@ -94,8 +94,10 @@ def test_an_orgs_robots_get_one_summary_per_notification_signed_for_dingtalk(
     status = client.get(f"/api/v1/notifications/{nid}", headers=admin).json
     assert status["robots"] == {"sent": 2, "failed": 0, "skipped": 0, "pending": 0}
     lines = client.get(f"/api/v1/notifications/{nid}/deliveries?channel=webhook", headers=admin).json["items"]
-    assert [(x["person_id"], x["endpoint_id"], x["state"]) for x in lines][-2:] == [
-        (None, wecom["id"], "delivered"), (None, ding["id"], "delivered")]
+    assert [(x["person_id"], x["endpoint_id"], x["state"], x["error"]) for x in lines] == [
+        (1, None, "skipped", "robot_summary"), (2, None, "skipped", "robot_summary"),
+        (3, None, "skipped", "robot_summary"),  # no endpoint of their own: their org's robot had the summary
+        (None, wecom["id"], "delivered", None), (None, ding["id"], "delivered", None)]
     ping = client.post(f"/api/v1/webhooks/{ding['id']}/ping", headers=auth_headers("system")).json
     assert ping["delivered"] is True and "测试" in robot.to("/dingtalk")[-1]["markdown"]["title"]
     # a notification to branch B only: the unit's robot, not branch A's
