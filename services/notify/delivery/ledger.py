@@ -6,7 +6,7 @@ Its unique key is what makes a rerun of a chunk harmless: a row is written once,
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, literal, null, or_, select, update
@@ -46,9 +46,16 @@ def claim(session: Session, notification_id: int, person_ids: list[int], now: da
     ).all()
 
 
+def retry_at(outcome: Outcome, attempts: int, now: datetime) -> datetime | None:
+    """When a failed send is tried again (None: never, it is failed)."""
+    wait = None if outcome.ok or outcome.permanent else backoff_seconds(attempts)
+    return None if wait is None else now + timedelta(seconds=wait)
+
+
 def record(session: Session, claimed: Sequence[tuple[int, int]], outcomes: Sequence[Outcome],
-           now: datetime) -> None:
-    """Each claimed ``(delivery_id, attempts)``'s outcome: sent, pending again with backoff, or failed."""
+           now: datetime, not_before: Mapping[int, datetime] | None = None) -> None:
+    """Each claimed ``(delivery_id, attempts)``'s outcome: sent, pending again with backoff (and not before
+    ``not_before[delivery_id]``: the end of the person's quiet hours), or failed."""
     sending_now = d.c.state.in_(DELIVERY.sources("confirm"))
     ok = [delivery_id for (delivery_id, _), o in zip(claimed, outcomes, strict=True) if o.ok]
     if ok:
@@ -57,9 +64,11 @@ def record(session: Session, claimed: Sequence[tuple[int, int]], outcomes: Seque
     for (delivery_id, attempts), o in zip(claimed, outcomes, strict=True):
         if o.ok:
             continue
-        wait = None if o.permanent else backoff_seconds(attempts)
-        values = ({"state": DELIVERY.target("retry"), "next_attempt_at": now + timedelta(seconds=wait)}
-                  if wait is not None else {"state": DELIVERY.target("fail"), "next_attempt_at": None})
+        at = retry_at(o, attempts, now)
+        if at is not None and not_before and delivery_id in not_before:
+            at = max(at, not_before[delivery_id])
+        values = ({"state": DELIVERY.target("retry"), "next_attempt_at": at}
+                  if at is not None else {"state": DELIVERY.target("fail"), "next_attempt_at": None})
         session.execute(update(d).where(d.c.id == delivery_id, sending_now)
                         .values(last_error=o.error, updated_at=now, **values))
 

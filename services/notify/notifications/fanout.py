@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import replace
+from datetime import datetime
 
 from services.notify.delivery import held, ledger, robots
 from services.notify.delivery.channels import Channels, Letter
@@ -23,8 +24,9 @@ from services.notify.notifications import progress
 from services.notify.notifications.chunks import held_items, ledger_rows, load_chunk
 from services.notify.notifications.models import Notification
 from services.notify.preferences.categories import urgent
+from services.notify.preferences.domain.policy import DEFAULT_PREFERENCES
 from services.notify.preferences.domain.quiet import wait_until
-from services.notify.preferences.people import default_quiet_hours
+from services.notify.preferences.people import default_quiet_hours, for_people
 from shared.context import Context
 
 UnitOfWork = Callable[[], AbstractContextManager[Context]]
@@ -45,9 +47,27 @@ def deliver(unit_of_work: UnitOfWork, notification_id: int, person_ids: list[int
         outcomes = send(sends, channels)
         with unit_of_work() as ctx:
             progress.touch(ctx.session, notification_id, 0, ctx.now())  # serialises with the other chunks
-            ledger.record(ctx.session, [(x.delivery_id, x.attempts) for _, x in sends], outcomes, ctx.now())
+            ledger.record(ctx.session, [(x.delivery_id, x.attempts) for _, x in sends], outcomes, ctx.now(),
+                          quiet_retries(ctx, sends, outcomes))
             progress.finish(ctx.session, notification_id, ctx.now())
     return {"inserted": inserted, "claimed": len(sends)}
+
+
+def quiet_retries(ctx: Context, sends: list[Send], outcomes: list[Outcome]) -> dict[int, datetime]:
+    """Retries that would fall in the person's quiet hours: wait for their end instead."""
+    retrying = [(c, x, at) for (c, x), o in zip(sends, outcomes, strict=True)
+                if (at := ledger.retry_at(o, x.attempts, ctx.now())) is not None]
+    if not retrying:
+        return {}
+    prefs = for_people(ctx.session, sorted({x.person_id for _, x, _ in retrying}))
+    default, must = default_quiet_hours(ctx.settings), urgent(ctx.session)
+    found = {}
+    for channel, letter, at in retrying:
+        hours = prefs.get(letter.person_id, DEFAULT_PREFERENCES).quiet(default)
+        hold = wait_until(channel, letter.category, hours, must, at, ctx.settings.zone)
+        if hold is not None and letter.delivery_id is not None:
+            found[letter.delivery_id] = hold
+    return found
 
 
 def claim_robots(ctx: Context, notification: Notification, channels: Channels) -> list[robots.RobotSend]:

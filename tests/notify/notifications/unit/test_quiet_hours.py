@@ -11,7 +11,7 @@ from sqlalchemy import select
 from services.notify.delivery.channels import Channels
 from services.notify.delivery.channels.email import EmailChannel
 from services.notify.delivery.channels.webhook import WebhookChannel
-from services.notify.delivery.domain.outcomes import SENT
+from services.notify.delivery.domain.outcomes import SENT, temporary
 from services.notify.models import CategorySetting, Delivery, Preference, RobotDelivery, WebhookEndpoint
 from services.notify.notifications import fanout, sweeper
 from services.notify.notifications.commands import DeliverChunk, DeliverRobots
@@ -95,3 +95,22 @@ def test_night_deliveries_wait_for_the_morning_and_urgent_ones_do_not(notify, se
     with notify.db.session() as s:
         assert {r.state for r in s.execute(select(Delivery)).scalars() if r.channel == "email"} == {"sent"}
         assert {r.state for r in s.execute(select(RobotDelivery)).scalars()} == {"sent"}
+
+
+def test_a_retry_that_would_fall_in_quiet_hours_waits_for_their_end(notify, settings):
+    load_directory(notify, [person(1)])
+    published, at = [], [datetime(2026, 12, 1, 21, 59, 45, tzinfo=SHANGHAI).astimezone(UTC)]
+    unit_of_work = _world(notify, settings, published, at)
+    with notify.db.session() as s:
+        NotificationFactory._meta.sqlalchemy_session = s
+        nid = NotificationFactory(state="sending", channels=["email"]).id
+
+    class Busy(Recorder):
+        def send_batch(self, emails):
+            return [temporary("smtp 451: try later") for _ in emails]
+
+    channels = Channels(email=EmailChannel(Busy()), webhook=WebhookChannel(Recorder()), robots=None)
+    fanout.deliver(unit_of_work, nid, [1], channels)  # sent at 21:59:45, failed: the retry would be at 22:00:15
+    with notify.db.session() as s:
+        row = s.execute(select(Delivery)).scalar_one()
+    assert (row.state, row.attempts, row.next_attempt_at) == ("pending", 1, MORNING)
