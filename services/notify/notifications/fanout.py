@@ -3,9 +3,14 @@
 1. One transaction writes the chunk's ledger rows (``ON CONFLICT DO NOTHING`` on the unique
    notification × person × channel key), delivers the channels that live in the database (the
    inbox) for the rows it inserted, and claims the pending email/webhook rows (``pending → sending``).
-   A rerun of the chunk inserts nothing and claims nothing that another run holds.
-2. The claimed emails and webhooks are sent, outside any transaction.
-3. A second transaction records each outcome: sent, pending again with backoff, or failed.
+   A rerun of the chunk inserts nothing and claims nothing that another run holds.  In the same
+   transaction: people holding the notification for their digest get a digest item instead
+   (``delivery.held``; their rows are skipped as ``digest``), email/webhook rows of people in their
+   quiet hours are written pending until the hours end, and the robots reaching the chunk's people
+   get their one summary row each, claimed within their rate (``delivery.robots``).
+2. The claimed emails, webhooks and robot summaries are sent, outside any transaction.
+3. A second transaction records each outcome: sent, pending again with backoff (not inside the
+   person's quiet hours), or failed.
 A worker killed during 1 loses nothing (rolled back, redelivered); killed during 2 leaves rows in
 ``sending`` that the sweeper fails as interrupted rather than risk sending twice.
 """
