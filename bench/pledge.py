@@ -101,7 +101,8 @@ def _pledges(service, branches: list[tuple[int, str]], n: int) -> None:
              "org_id": branches[i % len(branches)][0], "org_path": branches[i % len(branches)][1],
              "reviewer_org_id": None, "category": "key_tasks", "title": f"承诺{i}", "content": "", "audiences": [],
              "targets": targets, "due_on": today + timedelta(days=i % 365 - 100), "state": "published", "version": 1,
-             "published_version": 1, "on_ledger": True, "channels": ["board"], "exemplar": False,
+             "published_version": 1, "on_ledger": True, "channels": ["board", "meeting", "intranet"],
+             "on_board": True, "on_meeting": True, "on_intranet": True, "exemplar": False,
              "latest_values": {"降本": i % 120}, "completion": min(1.0, (i % 120) / 100), "created_at": now,
              "updated_at": now} for i in range(n)]
     with service.db.session() as s:
@@ -113,8 +114,8 @@ def _bare_ledger(service, root_path: str):
     from services.pledge.models import Org, Pledge
 
     base = select(Pledge, Org.name).join(Org, Org.id == Pledge.org_id).where(
-        Pledge.on_ledger.is_(True), Pledge.org_path.startswith(root_path))
-    count = select(func.count()).select_from(Pledge).where(Pledge.on_ledger.is_(True),
+        Pledge.on_ledger.is_(True), Pledge.on_intranet.is_(True), Pledge.org_path.startswith(root_path))
+    count = select(func.count()).select_from(Pledge).where(Pledge.on_ledger.is_(True), Pledge.on_intranet.is_(True),
                                                            Pledge.org_path.startswith(root_path))
 
     def bare() -> None:

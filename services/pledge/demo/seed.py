@@ -42,6 +42,7 @@ ORG_PLEDGES = (("key_tasks", "完成年度降本增效任务", [("降本", "万�
 PERSON_PLEDGES = (("first_class_results", "岗位降本", [("降本", "万元", 30)]),
                   ("first_class_service", "党员身边无事故", [("事故", "起", 0), ("帮带徒弟", "人", 2)]),
                   ("first_class_image", "“5S”党员责任区达标", [("检查达标率", "%", 100)]))
+CEILINGS = frozenset({"事故"})  # targets kept at or under their value (事故 0 起)
 # the pledge states the demo shows, in turn: each is a list of (action, body) from draft
 PATHS = (
     [],
@@ -155,7 +156,8 @@ def seed_pledges(ctx: Context, carrier_ids: list[int], today: date) -> int:
 def _pledge(ctx: Context, pledger_type, pledger_id, category, title, targets, carrier_ids, path, due_on) -> int:
     data = {"pledger_type": pledger_type, "pledger_id": pledger_id, "category": category, "title": title,
             "content": "目标明确、量化准确、承诺翔实", "audiences": ["上级党组织", "党员", "群众"],
-            "targets": [{"name": n, "unit": u, "target": t, "due_on": None} for n, u, t in targets],
+            "targets": [{"name": n, "unit": u, "target": t, "due_on": None,
+                         "direction": "at_most" if n in CEILINGS else "at_least"} for n, u, t in targets],
             "due_on": due_on, "carrier_id": carrier_ids[pledger_id % len(carrier_ids)]}
     pledge = drafts.create(ctx.session, SEEDER, data)
     _walk(ctx, pledge.id, path, {n: t * 0.6 for n, _, t in targets})
