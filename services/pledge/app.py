@@ -18,12 +18,13 @@ from services.pledge.ledger import pages as ledger_pages
 from services.pledge.ledger import routes as ledger_routes
 from services.pledge.pledges import reminders
 from services.pledge.pledges import routes as pledge_routes
+from services.pledge.service_targets import routes as service_target_routes
 from services.pledge.supervision import routes as supervision_routes
 from shared.service import Service
 from shared.web import Api
 
 API_BLUEPRINTS = (*directory_routes.BLUEPRINTS, *import_routes.BLUEPRINTS, *pledge_routes.BLUEPRINTS,
-                  *ledger_routes.BLUEPRINTS, *supervision_routes.BLUEPRINTS)
+                  *ledger_routes.BLUEPRINTS, *supervision_routes.BLUEPRINTS, *service_target_routes.BLUEPRINTS)
 PAGES = ledger_pages.BLUEPRINTS
 
 

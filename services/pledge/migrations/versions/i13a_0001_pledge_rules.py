@@ -1,5 +1,5 @@
 """pledge rules that hold: publishing channels as columns (board, meeting list, intranet ledger), the outcome
-suggested at closing
+suggested at closing; 三服务 service targets and their versions
 
 Revision ID: i13a_0001_pledge_rules
 Revises: 0003_supervision
@@ -18,6 +18,56 @@ CHANNELS = ("board", "meeting", "intranet")
 
 
 def upgrade() -> None:
+    _pledge_rules()
+    _service_targets()
+
+
+def _service_targets() -> None:
+    op.create_table(
+        "service_targets",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("provider_type", sa.String(length=8), nullable=False),
+        sa.Column("provider_id", sa.Integer(), nullable=False),
+        sa.Column("provider_name", sa.String(length=200), nullable=False),
+        sa.Column("org_id", sa.Integer(), nullable=False),
+        sa.Column("org_path", sa.String(length=512), nullable=False),
+        sa.Column("period_kind", sa.String(length=8), nullable=False),
+        sa.Column("period_start", sa.Date(), nullable=False),
+        sa.Column("period_end", sa.Date(), nullable=False),
+        sa.Column("title", sa.String(length=200), nullable=False),
+        sa.Column("content", sa.Text(), nullable=False),
+        sa.Column("beneficiaries", sa.String(length=16), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("active", sa.Boolean(), nullable=False),
+        sa.Column("withdrawn_reason", sa.Text(), nullable=True),
+        sa.Column("created_by", sa.String(length=64), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["org_id"], ["orgs.id"], name=op.f("fk_service_targets_org_id_orgs")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_service_targets")),
+        sa.UniqueConstraint("provider_type", "provider_id", "period_kind", "period_start", "title",
+                            name="uq_service_targets_provider_period_title"),
+    )
+    with op.batch_alter_table("service_targets", schema=None) as batch_op:
+        batch_op.create_index("ix_service_targets_org_path", ["org_path", "period_start", "id"], unique=False)
+        batch_op.create_index("ix_service_targets_org_id", ["org_id", "period_start"], unique=False)
+    op.create_table(
+        "service_target_versions",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("target_id", sa.Integer(), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("data", sa.JSON(), nullable=False),
+        sa.Column("reason", sa.Text(), nullable=True),
+        sa.Column("created_by", sa.String(length=64), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["target_id"], ["service_targets.id"], ondelete="CASCADE",
+                                name=op.f("fk_service_target_versions_target_id_service_targets")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_service_target_versions")),
+        sa.UniqueConstraint("target_id", "version", name=op.f("uq_service_target_versions_target_id_version")),
+    )
+
+
+def _pledge_rules() -> None:
     with op.batch_alter_table("pledges", schema=None) as batch_op:
         for channel in CHANNELS:
             batch_op.add_column(sa.Column(f"on_{channel}", sa.Boolean(), server_default=sa.false(), nullable=False))
@@ -33,6 +83,11 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_table("service_target_versions")
+    with op.batch_alter_table("service_targets", schema=None) as batch_op:
+        batch_op.drop_index("ix_service_targets_org_id")
+        batch_op.drop_index("ix_service_targets_org_path")
+    op.drop_table("service_targets")
     with op.batch_alter_table("pledges", schema=None) as batch_op:
         batch_op.drop_column("suggested_outcome")
         for channel in reversed(CHANNELS):
