@@ -9,6 +9,8 @@ from celery.schedules import crontab
 from flask import Flask
 
 import services.pledge.models  # noqa: F401  (every context's tables on Base.metadata)
+from services.pledge.coverage import nudges
+from services.pledge.coverage import routes as coverage_routes
 from services.pledge.db import Base
 from services.pledge.demo import seed
 from services.pledge.directory import routes as directory_routes
@@ -24,7 +26,8 @@ from shared.service import Service
 from shared.web import Api
 
 API_BLUEPRINTS = (*directory_routes.BLUEPRINTS, *import_routes.BLUEPRINTS, *pledge_routes.BLUEPRINTS,
-                  *ledger_routes.BLUEPRINTS, *supervision_routes.BLUEPRINTS, *service_target_routes.BLUEPRINTS)
+                  *ledger_routes.BLUEPRINTS, *supervision_routes.BLUEPRINTS, *service_target_routes.BLUEPRINTS,
+                  *coverage_routes.BLUEPRINTS)
 PAGES = ledger_pages.BLUEPRINTS
 
 
@@ -47,7 +50,10 @@ class PledgeService(Service):
 
     def daily(self, day: date) -> dict[str, Any]:
         with self.unit_of_work() as ctx:
-            return reminders.run_daily(ctx, day)
+            report = reminders.run_daily(ctx, day)
+        with self.unit_of_work() as ctx:
+            report["coverage"] = nudges.run_weekly(ctx, day)
+        return report
 
     def seed_demo(self) -> dict[str, Any]:
         return seed.seed_demo(self.unit_of_work)
