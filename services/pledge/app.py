@@ -16,6 +16,7 @@ from services.pledge.demo import seed
 from services.pledge.directory import routes as directory_routes
 from services.pledge.directory import sync
 from services.pledge.directory.importing import routes as import_routes
+from services.pledge.facts import sender as facts
 from services.pledge.ledger import pages as ledger_pages
 from services.pledge.ledger import routes as ledger_routes
 from services.pledge.pledges import reminders
@@ -53,6 +54,8 @@ class PledgeService(Service):
             report = reminders.run_daily(ctx, day)
         with self.unit_of_work() as ctx:
             report["coverage"] = nudges.run_weekly(ctx, day)
+        with self.unit_of_work() as ctx:
+            report["scorecard_facts"] = facts.send_facts(ctx, day)
         return report
 
     def seed_demo(self) -> dict[str, Any]:

@@ -39,7 +39,7 @@ def test_daily_sends_each_reminder_once_per_date(api, tree, pledge, sent):
     assert {n.key for n in lookback} == {f"lookback:{tree.b1}:2026Q2", f"lookback:{tree.b2}:2026Q2"}
 
     sent.clear()
-    assert pledge.daily(DAY) == {"pledge_due": 0, "lookback": 0, "coverage": 0}
+    assert pledge.daily(DAY) == {"pledge_due": 0, "lookback": 0, "coverage": 0, "scorecard_facts": 6}
     assert sent.of("notify.send") == []
     assert pledge.daily(DAY + timedelta(days=7))["pledge_due"] == 4  # weekly while overdue
 
