@@ -18,8 +18,6 @@ from shared import links
 from shared.context import Context
 from shared.messages import Recipients, SendNotification
 
-ALL = 10**9
-
 
 def gaps_by_org(ctx: Context, day: date) -> dict[int, list[str]]:
     """Every gap of the group as of ``day``, as kinds per org."""
@@ -27,7 +25,7 @@ def gaps_by_org(ctx: Context, day: date) -> dict[int, list[str]]:
     for root in ctx.session.scalars(select(Org).where(Org.parent_id.is_(None)).order_by(Org.id)):
         finder = finding.Finder(root.path, Window(day), ctx.settings.zone)
         for kind in KINDS:
-            for gap in finding.rows(ctx.session, finder, kind, 0, ALL):
+            for gap in finding.every(ctx.session, finder, kind):
                 out[gap["org_id"]].append(kind)
     return out
 

@@ -81,6 +81,7 @@ class Pledge(Base):
         Index("ix_pledges_pledger", "pledger_type", "pledger_id"),
         Index("ix_pledges_state_due_on", "state", "due_on"),
         Index("ix_pledges_carrier_id", "carrier_id", "exemplar"),
+        Index("ix_pledges_quiet", "state", "latest_progress_at", "published_at"),  # coverage: no progress
     )
 
 

@@ -10,6 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import TypeVar
+
+K = TypeVar("K")
 
 KINDS = ("no_pledge", "unpublished", "no_progress", "not_inspected", "no_quarterly_comment", "contact_unvisited")
 LABELS = {
@@ -50,11 +53,12 @@ class Window:
         return self.as_of - timedelta(days=NO_PROGRESS_DAYS - 1)
 
 
-def slices(counts: Mapping[str, int], offset: int, limit: int) -> list[tuple[str, int, int]]:
-    """The (kind, offset within the kind, limit) to read for one page of gaps listed kind after kind."""
+def slices(counts: Mapping[K, int] | Iterable[tuple[K, int]], offset: int, limit: int) -> list[tuple[K, int, int]]:
+    """The (key, offset within it, limit) to read for one page of rows listed key after key: kinds in the order
+    of ``KINDS`` (a mapping), or any ordered (key, count) pairs."""
+    pairs = [(k, counts.get(k, 0)) for k in KINDS] if isinstance(counts, Mapping) else list(counts)
     out = []
-    for kind in KINDS:
-        n = counts.get(kind, 0)
+    for kind, n in pairs:
         if limit <= 0:
             break
         if offset >= n:

@@ -72,6 +72,7 @@ def _pledge_rules() -> None:
         for channel in CHANNELS:
             batch_op.add_column(sa.Column(f"on_{channel}", sa.Boolean(), server_default=sa.false(), nullable=False))
         batch_op.add_column(sa.Column("suggested_outcome", sa.String(length=16), nullable=True))
+        batch_op.create_index("ix_pledges_quiet", ["state", "latest_progress_at", "published_at"], unique=False)
     pledges = sa.table("pledges", sa.column("id", sa.Integer), sa.column("channels", sa.JSON),
                        *(sa.column(f"on_{c}", sa.Boolean) for c in CHANNELS))
     bind = op.get_bind()
@@ -89,6 +90,7 @@ def downgrade() -> None:
         batch_op.drop_index("ix_service_targets_org_path")
     op.drop_table("service_targets")
     with op.batch_alter_table("pledges", schema=None) as batch_op:
+        batch_op.drop_index("ix_pledges_quiet")
         batch_op.drop_column("suggested_outcome")
         for channel in reversed(CHANNELS):
             batch_op.drop_column(f"on_{channel}")
