@@ -117,8 +117,8 @@ def _bare_ledger(service, root_path: str):
     from services.pledge.models import Org, Pledge
 
     base = select(Pledge, Org.name).join(Org, Org.id == Pledge.org_id).where(
-        Pledge.on_ledger.is_(True), Pledge.on_intranet.is_(True), Pledge.org_path.startswith(root_path))
-    count = select(func.count()).select_from(Pledge).where(Pledge.on_ledger.is_(True), Pledge.on_intranet.is_(True),
+        Pledge.on_intranet.is_(True), Pledge.org_path.startswith(root_path))
+    count = select(func.count()).select_from(Pledge).where(Pledge.on_intranet.is_(True),
                                                            Pledge.org_path.startswith(root_path))
 
     def bare() -> None:

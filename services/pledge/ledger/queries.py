@@ -39,9 +39,9 @@ def state_filter(state: str, today: date) -> ColumnElement[bool]:
 
 
 def ledger_filter(org: Org, args: dict, today: date, channel: str = "intranet") -> Select:
-    """The pledge ids on ``channel``'s list of ``org`` (no join: the count runs on the ledger index alone)."""
-    stmt = select(Pledge.id).where(Pledge.on_ledger.is_(True), CHANNEL_COLUMNS[channel].is_(True),
-                                   in_subtree(Pledge.org_path, org.path))
+    """The pledge ids on ``channel``'s list of ``org`` (no join: the count runs on the channel's index alone; a
+    channel's flag implies ``on_ledger``)."""
+    stmt = select(Pledge.id).where(CHANNEL_COLUMNS[channel].is_(True), in_subtree(Pledge.org_path, org.path))
     if args.get("carrier_id") is not None:
         stmt = stmt.where(Pledge.carrier_id == args["carrier_id"])
     if args.get("due_from") is not None:

@@ -76,7 +76,7 @@ def _close(ctx: Context, pledge: Pledge, data: dict, actor: str) -> str | None:
 
 
 def _withdraw(ctx: Context, pledge: Pledge, data: dict, actor: str) -> str | None:
-    pledge.on_ledger = False
+    pledge.on_ledger = pledge.on_board = pledge.on_meeting = pledge.on_intranet = False
     return data["reason"]
 
 

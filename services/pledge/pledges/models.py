@@ -54,7 +54,8 @@ class Pledge(Base):
     published_version: Mapped[int | None] = mapped_column(Integer)
     on_ledger: Mapped[bool] = mapped_column(Boolean, default=False)
     channels: Mapped[list] = mapped_column(JSON, default=list)
-    # where the published pledge shows (亮诺): /board, the 承诺大会 meeting list, the ledger API (intranet)
+    # where the published pledge shows (亮诺): /board, the 承诺大会 meeting list, the ledger API (intranet);
+    # each implies on_ledger (a withdrawal clears them), so a channel's list reads its own index alone
     on_board: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     on_meeting: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     on_intranet: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
@@ -82,6 +83,10 @@ class Pledge(Base):
         Index("ix_pledges_state_due_on", "state", "due_on"),
         Index("ix_pledges_carrier_id", "carrier_id", "exemplar"),
         Index("ix_pledges_quiet", "state", "latest_progress_at", "published_at"),  # coverage: no progress
+        Index("ix_pledges_intranet", "on_intranet", "org_path", "due_on", "id"),
+        Index("ix_pledges_intranet_due", "on_intranet", "due_on", "id"),
+        Index("ix_pledges_board", "on_board", "org_path", "due_on", "id"),
+        Index("ix_pledges_meeting", "on_meeting", "org_path", "due_on", "id"),
     )
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from services.pledge.directory.domain.rules import MAX_ID
@@ -47,11 +46,19 @@ def snapshot(target: ServiceTarget) -> dict[str, Any]:
 
 
 def _saved(session: Session, target: ServiceTarget) -> ServiceTarget:
-    try:
-        with session.begin_nested():
-            session.flush()
-    except IntegrityError:
-        raise Conflict("service_target_exists", title=target.title) from None
+    """Flush, 409 when the provider already has a target of that title for the period.  Checked by a query,
+    not a savepoint: releasing a savepoint after a message was published in the same transaction fires the
+    outbox's after-commit relay while the outer transaction still holds SQLite's lock."""
+    same = select(ServiceTarget.id).where(
+        ServiceTarget.provider_type == target.provider_type, ServiceTarget.provider_id == target.provider_id,
+        ServiceTarget.period_kind == target.period_kind, ServiceTarget.period_start == target.period_start,
+        ServiceTarget.title == target.title)
+    if target.id is not None:
+        same = same.where(ServiceTarget.id != target.id)
+    with session.no_autoflush:
+        if session.scalar(same.limit(1)) is not None:
+            raise Conflict("service_target_exists", title=target.title)
+    session.flush()
     return target
 
 

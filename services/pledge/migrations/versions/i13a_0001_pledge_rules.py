@@ -73,10 +73,16 @@ def _pledge_rules() -> None:
             batch_op.add_column(sa.Column(f"on_{channel}", sa.Boolean(), server_default=sa.false(), nullable=False))
         batch_op.add_column(sa.Column("suggested_outcome", sa.String(length=16), nullable=True))
         batch_op.create_index("ix_pledges_quiet", ["state", "latest_progress_at", "published_at"], unique=False)
+        batch_op.create_index("ix_pledges_intranet", ["on_intranet", "org_path", "due_on", "id"], unique=False)
+        batch_op.create_index("ix_pledges_intranet_due", ["on_intranet", "due_on", "id"], unique=False)
+        batch_op.create_index("ix_pledges_board", ["on_board", "org_path", "due_on", "id"], unique=False)
+        batch_op.create_index("ix_pledges_meeting", ["on_meeting", "org_path", "due_on", "id"], unique=False)
     pledges = sa.table("pledges", sa.column("id", sa.Integer), sa.column("channels", sa.JSON),
+                       sa.column("on_ledger", sa.Boolean),
                        *(sa.column(f"on_{c}", sa.Boolean) for c in CHANNELS))
     bind = op.get_bind()
-    for row in bind.execute(sa.select(pledges.c.id, pledges.c.channels)).all():
+    shown = sa.select(pledges.c.id, pledges.c.channels).where(pledges.c.on_ledger.is_(True))
+    for row in bind.execute(shown).all():
         chosen = set(row.channels or [])
         if chosen:
             bind.execute(pledges.update().where(pledges.c.id == row.id).values(
@@ -90,7 +96,9 @@ def downgrade() -> None:
         batch_op.drop_index("ix_service_targets_org_path")
     op.drop_table("service_targets")
     with op.batch_alter_table("pledges", schema=None) as batch_op:
-        batch_op.drop_index("ix_pledges_quiet")
+        for name in ("ix_pledges_meeting", "ix_pledges_board", "ix_pledges_intranet_due", "ix_pledges_intranet",
+                     "ix_pledges_quiet"):
+            batch_op.drop_index(name)
         batch_op.drop_column("suggested_outcome")
         for channel in reversed(CHANNELS):
             batch_op.drop_column(f"on_{channel}")
