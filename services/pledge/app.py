@@ -21,6 +21,7 @@ from services.pledge.ledger import pages as ledger_pages
 from services.pledge.ledger import routes as ledger_routes
 from services.pledge.pledges import reminders
 from services.pledge.pledges import routes as pledge_routes
+from services.pledge.service_targets import announce
 from services.pledge.service_targets import routes as service_target_routes
 from services.pledge.supervision import routes as supervision_routes
 from shared.service import Service
@@ -62,7 +63,10 @@ class PledgeService(Service):
         return seed.seed_demo(self.unit_of_work)
 
     def sync_directory(self) -> dict[str, Any]:
-        return sync.sync_directory(self.unit_of_work)
+        report = sync.sync_directory(self.unit_of_work)
+        with self.unit_of_work() as ctx:
+            report["service_targets"] = announce.snapshot(ctx)
+        return report
 
 
 service = PledgeService(Base)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from sqlalchemy import select
+
 from services.pledge.service_targets.models import ServiceTarget
 from shared.context import Context
 from shared.messages import ServiceTargetRecord, ServiceTargetsChanged
@@ -17,3 +19,12 @@ def target_record(target: ServiceTarget) -> ServiceTargetRecord:
 
 def changed(ctx: Context, target: ServiceTarget) -> None:
     ctx.publish(ServiceTargetsChanged(targets=[target_record(target)]))
+
+
+def snapshot(ctx: Context) -> int:
+    """Every service target (withdrawn ones as inactive) in one snapshot message (``xianfeng sync-directory``):
+    survey's copy becomes exactly this."""
+    rows = ctx.session.scalars(select(ServiceTarget).order_by(ServiceTarget.id))
+    message = ServiceTargetsChanged(targets=[target_record(t) for t in rows], snapshot=True)
+    ctx.publish(message)
+    return len(message.targets)

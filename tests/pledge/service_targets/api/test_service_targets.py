@@ -104,3 +104,13 @@ def test_versions_are_kept_and_withdrawn_ones_are_final(api, tree, sent):
     assert [(r.version, r.active) for r in _changes(sent)] == [(1, True), (2, True), (3, False)]
     listed = api.get("/api/v1/service-targets?active=1", status=200).get_json()["total"]
     assert listed == 0
+
+
+def test_sync_directory_sends_every_target_as_a_snapshot(api, tree, pledge, sent):
+    keep = api.post("/api/v1/service-targets", _body("org", tree.c1), status=201).get_json()["id"]
+    gone = api.post("/api/v1/service-targets", _body("org", tree.b1), status=201).get_json()["id"]
+    api.post(f"/api/v1/service-targets/{gone}/withdraw", {"reason": "撤回"}, status=200)
+    sent.clear()
+    assert pledge.sync_directory()["service_targets"] == 2
+    (snapshot,) = [ServiceTargetsChanged.from_payload(p) for p in sent.of("survey.service_targets_changed")]
+    assert snapshot.snapshot and [(t.id, t.active) for t in snapshot.targets] == [(keep, True), (gone, False)]
