@@ -4,6 +4,8 @@ suggested at closing; 三服务 service targets and their versions
 Revision ID: i13a_0001_pledge_rules
 Revises: 0003_supervision
 """
+import calendar
+from datetime import date, timedelta
 from typing import Sequence, Union
 
 import sqlalchemy as sa
@@ -15,11 +17,33 @@ branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
 CHANNELS = ("board", "meeting", "intranet")
+MONTHS = {"year": 12, "quarter": 3, "month": 1}
+
+
+def _period_end(kind: str, start: date) -> date:
+    """``pledges.domain.carriers.period_end`` as of this revision (a migration keeps its own copy)."""
+    months = start.month - 1 + MONTHS[kind]
+    year, month = start.year + months // 12, months % 12 + 1
+    last = calendar.monthrange(year, month)[1]
+    return date(year, month, last) if start.day > last else date(year, month, start.day) - timedelta(days=1)
 
 
 def upgrade() -> None:
     _pledge_rules()
+    _carrier_ends()
     _service_targets()
+
+
+def _carrier_ends() -> None:
+    """Carriers starting after the 28th ended a few days early (the day was clamped to 28): end them right."""
+    carriers = sa.table("carriers", sa.column("id", sa.Integer), sa.column("period_kind", sa.String),
+                        sa.column("period_start", sa.Date), sa.column("period_end", sa.Date))
+    bind = op.get_bind()
+    for row in bind.execute(sa.select(carriers.c.id, carriers.c.period_kind, carriers.c.period_start)).all():
+        start = row.period_start if isinstance(row.period_start, date) else date.fromisoformat(str(row.period_start))
+        if start.day > 28 and row.period_kind in MONTHS:
+            bind.execute(carriers.update().where(carriers.c.id == row.id).values(
+                period_end=_period_end(row.period_kind, start)))
 
 
 def _service_targets() -> None:
