@@ -9,22 +9,28 @@ from celery.schedules import crontab
 from flask import Flask
 
 import services.pledge.models  # noqa: F401  (every context's tables on Base.metadata)
+from services.pledge.coverage import nudges
+from services.pledge.coverage import routes as coverage_routes
 from services.pledge.db import Base
 from services.pledge.demo import seed
 from services.pledge.directory import routes as directory_routes
 from services.pledge.directory import sync
 from services.pledge.directory.importing import routes as import_routes
+from services.pledge.facts import sender as facts
 from services.pledge.ledger import pages as ledger_pages
 from services.pledge.ledger import routes as ledger_routes
 from services.pledge.pledges import pages as pledge_pages
 from services.pledge.pledges import reminders
 from services.pledge.pledges import routes as pledge_routes
+from services.pledge.service_targets import announce
+from services.pledge.service_targets import routes as service_target_routes
 from services.pledge.supervision import routes as supervision_routes
 from shared.service import Service
 from shared.web import Api
 
 API_BLUEPRINTS = (*directory_routes.BLUEPRINTS, *import_routes.BLUEPRINTS, *pledge_routes.BLUEPRINTS,
-                  *ledger_routes.BLUEPRINTS, *supervision_routes.BLUEPRINTS)
+                  *ledger_routes.BLUEPRINTS, *supervision_routes.BLUEPRINTS, *service_target_routes.BLUEPRINTS,
+                  *coverage_routes.BLUEPRINTS)
 PAGES = (*ledger_pages.BLUEPRINTS, *pledge_pages.BLUEPRINTS)
 
 
@@ -47,13 +53,21 @@ class PledgeService(Service):
 
     def daily(self, day: date) -> dict[str, Any]:
         with self.unit_of_work() as ctx:
-            return reminders.run_daily(ctx, day)
+            report = reminders.run_daily(ctx, day)
+        with self.unit_of_work() as ctx:
+            report["coverage"] = nudges.run_weekly(ctx, day)
+        with self.unit_of_work() as ctx:
+            report["scorecard_facts"] = facts.send_facts(ctx, day)
+        return report
 
     def seed_demo(self) -> dict[str, Any]:
         return seed.seed_demo(self.unit_of_work)
 
     def sync_directory(self) -> dict[str, Any]:
-        return sync.sync_directory(self.unit_of_work)
+        report = sync.sync_directory(self.unit_of_work)
+        with self.unit_of_work() as ctx:
+            report["service_targets"] = announce.snapshot(ctx)
+        return report
 
 
 service = PledgeService(Base)

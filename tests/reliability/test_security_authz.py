@@ -37,6 +37,8 @@ BODIES = {
     "POST /api/v1/demo-sites/{site_id}/actions/{action_id}/complete": {"done_on": "2025-01-02"},
     "POST /api/v1/demo-sites/{site_id}/evaluations": {"year": 2025, "month": 2, "party_building": 90,
                                                       "management": 80, "economic": 70},
+    "PATCH /api/v1/service-targets/{target_id}": {"reason": "调整", "title": "服务党员群众"},
+    "POST /api/v1/service-targets/{target_id}/withdraw": {"reason": "撤回"},
     "POST /api/v1/contact-points/{point_id}/visits": {"visited_on": "2025-01-02", "notes": "走访"},
     "PUT /api/v1/preferences/{person_id}": {"muted_categories": [], "channels": ["inbox"]},
     "PUT /api/v1/categories/{category}": {"mandatory": True},
@@ -47,6 +49,7 @@ BODIES = {
 # units (the 承诺台账 and the org chart are on the intranet board anyway).
 OPEN_READS = {
     "GET /api/v1/orgs/{org_id}", "GET /api/v1/orgs/{org_id}/tree", "GET /api/v1/orgs/{org_id}/ledger",
+    "GET /api/v1/orgs/{org_id}/meeting-list",
     "GET /api/v1/carriers/{carrier_id}", "GET /api/v1/carriers/{carrier_id}/exemplars",
     # the dead-letter id of the world does not exist: 404 for everyone, checked by the 403/404 rule anyway
 }

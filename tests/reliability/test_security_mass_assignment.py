@@ -33,6 +33,8 @@ CREATIONS = {
                                              "inspector_id": ids["person_id"], "findings": "f", "rating": 4},
     "POST /api/v1/demo-sites": lambda ids: {"org_id": ids["org_id"], "kind": "post", "level": "key"},
     "POST /api/v1/contact-points": lambda ids: {"leader_id": ids["person_id"], "org_id": ids["org_id"]},
+    "POST /api/v1/service-targets": lambda ids: {"provider_type": "org", "provider_id": ids["org_id"],
+                                                 "period_kind": "month", "period_start": "2099-01-01", "title": "t"},
     "POST /api/v1/rounds": lambda ids: {"kind": "three_way", "title": "t", "root_org_id": 2,
                                         "closes_at": (utcnow() + timedelta(days=2)).isoformat()},
     "POST /api/v1/notifications": lambda ids: {"category": "general", "subject": "s", "recipients":
