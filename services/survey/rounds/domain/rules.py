@@ -6,6 +6,8 @@ Every rule is a setting of the round; :data:`DEFAULT_SETTINGS` holds the default
 from __future__ import annotations
 
 import copy
+from fractions import Fraction
+from numbers import Rational
 from typing import Any
 
 KINDS = ("three_way", "pledge_evaluation")
@@ -72,9 +74,19 @@ def scale(settings: dict[str, Any]) -> dict[str, Any]:
     return {"min": 1, "max": top, "labels": labels}
 
 
-def grade(score: float, settings: dict[str, Any]) -> str:
-    """Grade bands are inclusive lower bounds (优秀 ≥ 90, 合格 ≥ 75, 基本合格 ≥ 60, else 不合格)."""
+def exact(value: Any) -> Fraction:
+    """A number as an exact fraction: integers and fractions as they are, a decimal setting as the
+    decimal written (``0.2`` → 1/5, not the binary float nearest it)."""
+    if isinstance(value, Rational):
+        return Fraction(value)
+    return Fraction(str(value))
+
+
+def grade(score: Fraction | int | float, settings: dict[str, Any]) -> str:
+    """Grade bands are inclusive lower bounds (优秀 ≥ 90, 合格 ≥ 75, 基本合格 ≥ 60, else 不合格),
+    compared exactly: pass the exact score (a float is taken as the decimal it prints as)."""
+    value = exact(score)
     for band in settings["grades"]:
-        if score >= band["min"]:
+        if value >= exact(band["min"]):
             return band["grade"]
     return settings["fail_grade"]
