@@ -10,6 +10,8 @@ from fractions import Fraction
 from numbers import Rational
 from typing import Any
 
+from shared import roles as vocabulary
+
 KINDS = ("three_way", "pledge_evaluation")
 TARGET_TYPES = ("person", "branch", "committee", "pledge")
 PARTS = ("self", "peer", "masses")
@@ -26,9 +28,10 @@ TARGET_TYPE_LABELS = {"person": "党员（四强）", "branch": "支部（三贴
                       "pledge": "承诺（评诺）"}
 SCALE_LABELS_5 = {5: "很好", 4: "较好", 3: "一般", 2: "较差", 1: "差"}
 
-# roles (as the directory carries them) that make a person one of a branch's committee
-COMMITTEE_ROLES = frozenset({"secretary", "deputy_secretary", "committee_member", "书记", "副书记", "委员"})
-SECRETARY_ROLES = frozenset({"secretary", "书记"})
+# role keys (shared.roles, the one vocabulary) of an org's committee and of its secretary; read stored
+# roles through ``shared.roles.keys_of`` (a title left by older data counts as its key)
+COMMITTEE_ROLES = vocabulary.COMMITTEE_ROLES
+SECRETARY_ROLES = frozenset({vocabulary.SECRETARY})
 
 DEFAULT_SETTINGS: dict[str, Any] = {
     "scale_max": 5,  # scores 1..scale_max
