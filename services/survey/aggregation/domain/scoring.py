@@ -69,13 +69,16 @@ def to_score(value: Fraction, settings: dict[str, Any]) -> Fraction:
 def score_target(target_type: str, stats: list[Stat], settings: dict[str, Any],
                  personal: bool = True) -> TargetScore:
     """One target's result; ``personal``: a pledge's pledger is a person (else an org)."""
-    ratings = sum(s.count for s in stats)
-    rating_sum = sum(int(s.total) for s in stats)
     if target_type == "pledge":
         result = _score_pledge(stats, settings, personal)
     else:
         result = _score_dimensions(target_type, stats, settings)
-    result.ratings, result.rating_sum = ratings, rating_sum
+    # what the org summaries pool: a published pledge's ratings of its published parts only (a withheld part
+    # pooled into the org's total could be recovered from it); a suppressed target's all (complementary
+    # suppression then guards the total)
+    pooled = [s for s in stats if target_type != "pledge" or result.suppressed or (result.parts or {}).get(s.part)
+              is not None]
+    result.ratings, result.rating_sum = sum(s.count for s in pooled), sum(int(s.total) for s in pooled)
     if not result.suppressed and result.exact is not None:
         result.grade = grade(result.exact, settings)
     return result

@@ -64,3 +64,17 @@ def test_complementary_suppression_hides_a_second_cell_or_withholds_the_total():
     assert complementary_suppression([Cell(1, 1, True), Cell(2, 0, True)], 3) == (set(), True)
     assert complementary_suppression([Cell(1, 0, True), Cell(2, 9, False)], 3) == (set(), False)
     assert complementary_suppression([Cell(1, 1, True), Cell(2, 1, False), Cell(3, 8, False)], 3) == ({2, 3}, False)
+
+
+def test_a_withheld_part_is_not_pooled_into_the_org_summary():
+    """The summary pools ``ratings``/``rating_sum``: with the self part in it, the pledger's own answer
+    would be the pooled total less the published parts times their (known) head counts."""
+    s = round_settings({})
+    mine = score_target("pledge", [stats("fulfilment", [2], "self"), stats("fulfilment", [4, 4, 4], "peer"),
+                                   stats("fulfilment", [3, 3, 3], "masses")], s, personal=True)
+    assert (mine.ratings, mine.rating_sum, mine.n) == (6, 21, 7)
+    hidden = score_target("pledge", [stats("fulfilment", [2], "self"), stats("fulfilment", [4], "peer")], s)
+    assert hidden.suppressed and (hidden.ratings, hidden.rating_sum) == (2, 6)  # complementary suppression's
+    branch = score_target("branch", [stats("close_members", [1, 4, 4, 4, 5]), stats("close_production", [3, 3, 3]),
+                                     stats("close_service", [5, 5, 5, 5])], s)
+    assert (branch.ratings, branch.rating_sum) == (12, 18 + 9 + 20)
