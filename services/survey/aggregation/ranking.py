@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from sqlalchemy import bindparam, delete, select, update
+from sqlalchemy import bindparam, delete, select, text, update
 from sqlalchemy.orm import Session
 
 from services.survey.aggregation.domain.scoring import (
     Cell,
     complementary_suppression,
-    from_text,
     pooled_score,
-    ranks,
+    stored_ranks,
 )
 from services.survey.results.models import OrgSummary, Result
 from services.survey.rounds.models import Round, RoundTarget
@@ -55,26 +54,33 @@ def hide(session: Session, round_id: int, hidden: set[int]) -> None:
 
 def rank(session: Session, round_id: int) -> None:
     """Ranks on the exact published scores, highest first, ties sharing (1, 1, 3): within the target's
-    org and target type, and within the round and target type (``scoring.ranks``)."""
+    org and target type, and within the round and target type (``scoring.stored_ranks``)."""
     rows = session.execute(
-        select(Result.target_ref, Result.score_exact, RoundTarget.org_id, RoundTarget.target_type)
+        select(Result.target_ref, Result.score, Result.score_exact, RoundTarget.org_id, RoundTarget.target_type)
         .join(RoundTarget, RoundTarget.id == Result.target_ref)
         .where(Result.round_id == round_id, Result.score_exact.is_not(None))).all()
-    in_org: dict[tuple[int, str], dict[int, object]] = defaultdict(dict)
-    in_round: dict[str, dict[int, object]] = defaultdict(dict)
-    for ref, text, org_id, target_type in rows:
-        value = from_text(text)
-        in_org[(org_id, target_type)][ref] = value
-        in_round[target_type][ref] = value
-    by_org = {ref: r for scores in in_org.values() for ref, r in ranks(scores).items()}
-    by_round = {ref: r for scores in in_round.values() for ref, r in ranks(scores).items()}
+    in_org: dict[tuple[int, str], dict[int, tuple[float, str]]] = defaultdict(dict)
+    in_round: dict[str, dict[int, tuple[float, str]]] = defaultdict(dict)
+    for ref, approx, exact, org_id, target_type in rows:
+        in_org[(org_id, target_type)][ref] = in_round[target_type][ref] = (approx, exact)
+    by_org = {ref: r for scores in in_org.values() for ref, r in stored_ranks(scores).items()}
+    by_round = {ref: r for scores in in_round.values() for ref, r in stored_ranks(scores).items()}
     results = Result.__table__
     session.execute(update(results).where(results.c.round_id == round_id).values(rank_in_org=None, rank_in_round=None))
-    if by_org:
-        session.execute(
-            update(results).where(results.c.round_id == round_id, results.c.target_ref == bindparam("ref"))
-            .values(rank_in_org=bindparam("in_org"), rank_in_round=bindparam("in_round")),
-            [{"ref": ref, "in_org": by_org[ref], "in_round": by_round[ref]} for ref in sorted(by_org)])
+    refs = sorted(by_org)
+    if not refs:
+        return
+    if session.get_bind().dialect.name == "postgresql":  # one statement, three arrays
+        session.execute(text(
+            "UPDATE survey_results AS r SET rank_in_org = v.in_org, rank_in_round = v.in_round "
+            "FROM unnest(CAST(:refs AS integer[]), CAST(:in_org AS integer[]), CAST(:in_round AS integer[])) "
+            "AS v(ref, in_org, in_round) WHERE r.round_id = :round_id AND r.target_ref = v.ref"),
+            {"refs": refs, "in_org": [by_org[r] for r in refs], "in_round": [by_round[r] for r in refs],
+             "round_id": round_id})
+        return
+    session.execute(update(results).where(results.c.round_id == round_id, results.c.target_ref == bindparam("ref"))
+                    .values(rank_in_org=bindparam("in_org"), rank_in_round=bindparam("in_round")),
+                    [{"ref": ref, "in_org": by_org[ref], "in_round": by_round[ref]} for ref in refs])
 
 
 def summaries(session: Session, round_: Round, groups: Groups, withheld: set) -> None:

@@ -129,6 +129,27 @@ def ranks(scores: Mapping[Hashable, Fraction]) -> dict[Hashable, int]:
     return out
 
 
+def stored_ranks(stored: Mapping[Hashable, tuple[float, str]]) -> dict[Hashable, int]:
+    """:func:`ranks` of scores as stored — (the float, the exact text) — without parsing every one: the
+    float of a fraction is correctly rounded, so ordering by it is the exact order except among equal
+    floats, and equal exact values have the same (reduced) text; only a run of equal floats with
+    different texts is ordered exactly."""
+    ordered = sorted(stored.items(), key=lambda kv: kv[1][0], reverse=True)
+    out: dict[Hashable, int] = {}
+    i = 0
+    while i < len(ordered):
+        j = i + 1
+        while j < len(ordered) and ordered[j][1][0] == ordered[i][1][0]:
+            j += 1
+        run = ordered[i:j]
+        if len({text for _, (_, text) in run}) > 1:
+            out.update({key: i + r for key, r in ranks({key: Fraction(text) for key, (_, text) in run}).items()})
+        else:
+            out.update({key: i + 1 for key, _ in run})
+        i = j
+    return out
+
+
 def pooled_score(rating_sum: int, ratings: int, settings: dict[str, Any]) -> Fraction | None:
     """An org summary's pooled score: every rating of its targets averaged, exactly, as 0–100."""
     return to_score(Fraction(int(rating_sum), ratings), settings) if ratings else None

@@ -6,6 +6,7 @@ Every rule is a setting of the round; :data:`DEFAULT_SETTINGS` holds the default
 from __future__ import annotations
 
 import copy
+import functools
 from fractions import Fraction
 from numbers import Rational
 from typing import Any
@@ -80,9 +81,14 @@ def scale(settings: dict[str, Any]) -> dict[str, Any]:
 def exact(value: Any) -> Fraction:
     """A number as an exact fraction: integers and fractions as they are, a decimal setting as the
     decimal written (``0.2`` → 1/5, not the binary float nearest it)."""
-    if isinstance(value, Rational):
-        return Fraction(value)
-    return Fraction(str(value))
+    if isinstance(value, Fraction):
+        return value
+    return _exact(value)
+
+
+@functools.lru_cache(maxsize=256)
+def _exact(value: Any) -> Fraction:  # settings repeat (bounds, weights): parse each once
+    return Fraction(value) if isinstance(value, Rational) else Fraction(str(value))
 
 
 def grade(score: Fraction | int | float, settings: dict[str, Any]) -> str:

@@ -9,7 +9,7 @@ from fractions import Fraction
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from services.survey.aggregation.domain.scoring import Stat, pooled_score, ranks, score_target
+from services.survey.aggregation.domain.scoring import Stat, pooled_score, ranks, score_target, stored_ranks, to_text
 from services.survey.rounds.domain.rules import DIMENSIONS, round_settings
 
 SETTINGS = round_settings({})
@@ -110,3 +110,14 @@ def test_pooled_score_is_exact():
     assert pooled_score(0, 0, SETTINGS) is None
     assert pooled_score(11, 3, SETTINGS) == Fraction(220, 3)
     assert pooled_score(45, 12, SETTINGS) == 75
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.fractions(min_value=60, max_value=90, max_denominator=12), max_size=15), st.data())
+def test_ranks_of_stored_scores_are_the_exact_ranks(values, data):
+    """Stored as (float, exact text), ranked on the float where it decides and exactly where floats collide."""
+    near = data.draw(st.lists(st.sampled_from([Fraction(75), Fraction(75) - Fraction(1, 10**18),
+                                               Fraction(75) + Fraction(1, 10**18)]), max_size=4))
+    scores = dict(enumerate(values + near))
+    stored = {k: (float(v), to_text(v)) for k, v in scores.items()}
+    assert stored_ranks(stored) == ranks(scores)
