@@ -42,7 +42,7 @@ class Chunk:
         contact = self.contacts.get(person_id)
         reaching = matching(self.endpoints, contact.lineage if contact else (), n.category) if self.endpoints else []
         return Letter(n.id, n.category, person_id, subject, body, link, at, contact,
-                      tuple(Target(e.url, e.secret) for e in reaching))
+                      tuple(Target(e.url, e.secret) for e in reaching), private=n.private)
 
 
 def load_chunk(session: Session, notification: Notification, person_ids: list[int]) -> Chunk:

@@ -33,6 +33,8 @@ class NotificationCreateSchema(ma.Schema):
     body = ma.fields.String(load_default="", validate=validate.Length(max=20_000))
     link = ma.fields.String(allow_none=True, load_default=None, validate=validate.Length(max=1000))
     recipients = ma.fields.Nested(RecipientsSchema, load_default=dict)
+    private = ma.fields.Boolean(load_default=False, metadata={
+        "description": "link and tokens for each recipient alone; every other reader sees them redacted"})
     items = ma.fields.List(ma.fields.Nested(PersonalItemSchema), load_default=list,
                            validate=validate.Length(max=100_000))
     channels = ma.fields.List(ma.fields.String(validate=validate.OneOf(CHANNELS)), load_default=lambda: ["inbox"],

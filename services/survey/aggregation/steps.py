@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from services.survey.aggregation import ranking
 from services.survey.aggregation.domain.scoring import Stat, as_float, score_target, to_text
 from services.survey.ballots.models import Answer
+from services.survey.ballots.release import release
 from services.survey.directory.models import PledgeCopy
 from services.survey.results.models import Result
 from services.survey.results.publishing import publish_results
@@ -35,6 +36,7 @@ def start(ctx: Context, round_id: int, rerun: bool = False) -> list[tuple[int, i
         return None
     round_ = get_round(ctx.session, round_id, lock=True)
     round_.state = transition(round_.state, "aggregate")
+    release(ctx.session, round_, closing=True)  # what is still pooled, before anything is counted
     round_.aggregation_started_at, round_.aggregation_error = ctx.now(), None
     return chunks(ctx.session, round_)
 

@@ -39,6 +39,7 @@ class Letter:
     targets: tuple[Target, ...] = ()  # the webhook endpoints reaching this person
     delivery_id: int | None = None  # the claimed ledger row (channels sending after the commit)
     attempts: int = 0
+    private: bool = False  # the notification's: the inbox keeps it so other readers see it redacted
 
 
 class Channel(Protocol):

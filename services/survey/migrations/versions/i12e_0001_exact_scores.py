@@ -1,7 +1,7 @@
 """survey results: the exact score (grades and ranks are decided on it) and a pledger's own self part
 
 Revision ID: i12e_0001_exact_scores
-Revises: 0002_survey_rounds
+Revises: i13b_0001_targets_scorecards
 """
 
 from collections.abc import Sequence
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "i12e_0001_exact_scores"
-down_revision: str | Sequence[str] | None = "0002_survey_rounds"
+down_revision: str | Sequence[str] | None = "i13b_0001_targets_scorecards"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
