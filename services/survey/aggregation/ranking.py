@@ -66,7 +66,10 @@ def rank(session: Session, round_id: int) -> None:
     by_org = {ref: r for scores in in_org.values() for ref, r in stored_ranks(scores).items()}
     by_round = {ref: r for scores in in_round.values() for ref, r in stored_ranks(scores).items()}
     results = Result.__table__
-    session.execute(update(results).where(results.c.round_id == round_id).values(rank_in_org=None, rank_in_round=None))
+    # every chunk wrote its targets unranked; a rank left on a target no longer scored (none, normally) goes
+    session.execute(update(results).where(results.c.round_id == round_id, results.c.score_exact.is_(None),
+                                          results.c.rank_in_org.is_not(None) | results.c.rank_in_round.is_not(None))
+                    .values(rank_in_org=None, rank_in_round=None))
     refs = sorted(by_org)
     if not refs:
         return

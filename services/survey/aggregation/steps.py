@@ -80,10 +80,12 @@ def compute_chunk(session: Session, round_id: int, low: int, high: int) -> int:
     """Score every target with an id in [low, high]; returns how many."""
     round_ = get_round(session, round_id)
     stats = chunk_stats(session, round_id, low, high)
-    targets = session.execute(
-        select(RoundTarget.id, RoundTarget.target_type, PledgeCopy.pledger_type)
-        .outerjoin(PledgeCopy, (RoundTarget.target_type == "pledge") & (PledgeCopy.id == RoundTarget.target_id))
-        .where(RoundTarget.round_id == round_id, RoundTarget.id.between(low, high))).all()
+    stmt = select(RoundTarget.id, RoundTarget.target_type).where(RoundTarget.round_id == round_id,
+                                                                  RoundTarget.id.between(low, high))
+    if round_.kind == "pledge_evaluation":  # whose pledge: a person's own self part is kept apart for them
+        stmt = stmt.add_columns(PledgeCopy.pledger_type).outerjoin(
+            PledgeCopy, (RoundTarget.target_type == "pledge") & (PledgeCopy.id == RoundTarget.target_id))
+    targets = [(row[0], row[1], row[2] if len(row) > 2 else None) for row in session.execute(stmt)]
     rows = []
     for ref, target_type, pledger_type in targets:
         s = score_target(target_type, stats.get(ref, []), round_.settings, personal=pledger_type == "person")

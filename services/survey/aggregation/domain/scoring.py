@@ -54,11 +54,17 @@ class TargetScore:
         return None if self.exact is None else float(self.exact)
 
 
+def _ratio(count: int, total: int, low: int, high: int, trim_min: int) -> tuple[int, int]:
+    """The mean as (numerator, denominator) of integers: with at least ``trim_min`` ratings, without one
+    highest and one lowest."""
+    if count >= trim_min:
+        return int(total) - int(low) - int(high), count - 2
+    return int(total), count
+
+
 def mean(count: int, total: int, low: int, high: int, trim_min: int) -> Fraction:
     """Mean of the ratings, exactly; with at least ``trim_min`` of them, without one highest and one lowest."""
-    if count >= trim_min:
-        return Fraction(int(total) - int(low) - int(high), count - 2)
-    return Fraction(int(total), count)
+    return Fraction(*_ratio(count, total, low, high, trim_min))
 
 
 def to_score(value: Fraction, settings: dict[str, Any]) -> Fraction:
@@ -90,10 +96,15 @@ def _score_dimensions(target_type: str, stats: list[Stat], settings: dict[str, A
     n = max(counts, default=0)
     if min(counts) < settings["min_group"]:
         return TargetScore(n=n, ratings=0, rating_sum=0, suppressed=True)
-    dims = {k: mean(s.count, s.total, s.low, s.high, settings["trim_min"]) for k, s in by_dim.items()}
-    dims = {k: dims[k] for k in dimension_keys(target_type)}
-    overall = sum(dims.values(), Fraction(0)) / len(dims)
-    return TargetScore(n=n, ratings=0, rating_sum=0, dimensions=dims, exact=to_score(overall, settings))
+    ratios = [_ratio(s.count, s.total, s.low, s.high, settings["trim_min"]) for s in
+              (by_dim[k] for k in dimension_keys(target_type))]
+    top, bottom = 0, 1  # the sum of the dimension means, as one fraction of integers (no reduction on the way)
+    for numerator, denominator in ratios:
+        top, bottom = top * denominator + numerator * bottom, bottom * denominator
+    scale_max = exact(settings["scale_max"])
+    score = Fraction(top * 100 * scale_max.denominator, bottom * len(ratios) * scale_max.numerator)
+    dims = {k: Fraction(*r) for k, r in zip(dimension_keys(target_type), ratios, strict=True)}
+    return TargetScore(n=n, ratings=0, rating_sum=0, dimensions=dims, exact=score)
 
 
 def _score_pledge(stats: list[Stat], settings: dict[str, Any], personal: bool) -> TargetScore:
