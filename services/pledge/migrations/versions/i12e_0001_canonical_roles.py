@@ -16,7 +16,7 @@ from alembic import op
 from shared.roles import KEYS, role_key
 
 revision: str = "i12e_0001_canonical_roles"
-down_revision: str | Sequence[str] | None = "0003_supervision"
+down_revision: str | Sequence[str] | None = "i13a_0001_pledge_rules"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
