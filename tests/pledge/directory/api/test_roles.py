@@ -44,5 +44,5 @@ def test_a_secretary_entered_as_shuji_reviews_and_is_asked_to(api, tree, sent):
                    status=201).get_json()["id"]
     api.post(f"/api/v1/pledges/{pid}/submit", as_=("member", tree.m2), status=200)
     [review] = [p for p in sent.of("notify.send") if p["category"] == "pledge_review"]
-    assert review["recipients"]["person_ids"] == [secretary["id"]]
+    assert [item["person_id"] for item in review["items"]] == [secretary["id"]]  # each with their own link
     api.post(f"/api/v1/pledges/{pid}/review", {"decision": "approve"}, as_=("member", secretary["id"]), status=200)
