@@ -22,7 +22,7 @@ class WebhookSchema(ma.Schema):
     org_id = ma.fields.Integer(allow_none=True)
     url = ma.fields.String()
     description = ma.fields.String()
-    categories = ma.fields.List(ma.fields.String())
+    categories = ma.fields.List(ma.fields.String(metadata={"enum": list(CATEGORIES)}))
     created_at = ma.fields.DateTime()
 
 

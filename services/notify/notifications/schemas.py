@@ -6,8 +6,11 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import validate
 
+from services.notify.delivery.domain.lifecycle import DELIVERY_STATES
 from shared.i18n import bilingual
 from shared.messages import CATEGORIES, CHANNELS
+
+NOTIFICATION_STATES = ("queued", "sending", "done")
 
 ONE_RECIPIENT_KIND = bilingual("请给出 person_ids、org_id 或 items 之一", "Give person_ids, org_id or items")
 
@@ -49,7 +52,7 @@ class NotificationCreateSchema(ma.Schema):
 
 class NotificationAcceptedSchema(ma.Schema):
     id = ma.fields.Integer(required=True)
-    state = ma.fields.String(required=True)
+    state = ma.fields.String(required=True, metadata={"enum": list(NOTIFICATION_STATES)})
     total = ma.fields.Integer(required=True, metadata={"description": "deliveries: recipients × channels"})
     recipients = ma.fields.Integer(metadata={"description": "people (an estimate until resolved)"})
 
@@ -64,10 +67,10 @@ class ChannelCountsSchema(ma.Schema):
 class NotificationSchema(ma.Schema):
     id = ma.fields.Integer(required=True)
     key = ma.fields.String()
-    category = ma.fields.String()
+    category = ma.fields.String(metadata={"enum": list(CATEGORIES)})
     subject = ma.fields.String()
-    state = ma.fields.String(required=True, metadata={"description": "queued | sending | done"})
-    channels = ma.fields.List(ma.fields.String())
+    state = ma.fields.String(required=True, metadata={"enum": list(NOTIFICATION_STATES)})
+    channels = ma.fields.List(ma.fields.String(metadata={"enum": list(CHANNELS)}))
     recipients = ma.fields.Integer()
     total = ma.fields.Integer(required=True)
     delivered = ma.fields.Integer(required=True)
@@ -81,8 +84,8 @@ class NotificationSchema(ma.Schema):
 
 class DeliverySchema(ma.Schema):
     person_id = ma.fields.Integer()
-    channel = ma.fields.String()
-    state = ma.fields.String()
+    channel = ma.fields.String(metadata={"enum": list(CHANNELS)})
+    state = ma.fields.String(metadata={"enum": list(DELIVERY_STATES)})
     attempts = ma.fields.Integer()
     last_error = ma.fields.String(allow_none=True)
     updated_at = ma.fields.DateTime()

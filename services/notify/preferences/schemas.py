@@ -15,9 +15,9 @@ class PreferencesInSchema(ma.Schema):
 
 class PreferencesSchema(ma.Schema):
     person_id = ma.fields.Integer()
-    muted_categories = ma.fields.List(ma.fields.String())
-    channels = ma.fields.List(ma.fields.String())
-    mandatory_categories = ma.fields.List(ma.fields.String())
+    muted_categories = ma.fields.List(ma.fields.String(metadata={"enum": list(CATEGORIES)}))
+    channels = ma.fields.List(ma.fields.String(metadata={"enum": list(CHANNELS)}))
+    mandatory_categories = ma.fields.List(ma.fields.String(metadata={"enum": list(CATEGORIES)}))
 
 
 class CategorySettingInSchema(ma.Schema):
@@ -25,5 +25,5 @@ class CategorySettingInSchema(ma.Schema):
 
 
 class CategorySettingSchema(ma.Schema):
-    category = ma.fields.String()
+    category = ma.fields.String(metadata={"enum": list(CATEGORIES)})
     mandatory = ma.fields.Boolean()

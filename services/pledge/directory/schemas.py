@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import marshmallow as ma
 
+from shared import roles as role_table
 from shared.pagination import PageArgsSchema
 
 ORG_KINDS = ("committee", "branch")
+ROLE_KEYS = {"enum": list(role_table.KEYS)}
+ROLE_NAMES = {"enum": [*role_table.KEYS, *(r.title for r in role_table.ROLES)],
+              "description": "a role key or its Chinese title (stored as the key)"}
 
 
 class OrgCreateSchema(ma.Schema):
@@ -20,7 +24,7 @@ class OrgSchema(ma.Schema):
     id = ma.fields.Integer(required=True)
     name = ma.fields.String(required=True)
     code = ma.fields.String(required=True)
-    kind = ma.fields.String(required=True)
+    kind = ma.fields.String(required=True, metadata={"enum": list(ORG_KINDS)})
     parent_id = ma.fields.Integer(allow_none=True)
     path = ma.fields.String()
     created_at = ma.fields.DateTime()
@@ -30,7 +34,7 @@ class OrgTreeSchema(ma.Schema):
     id = ma.fields.Integer(required=True)
     name = ma.fields.String(required=True)
     code = ma.fields.String(required=True)
-    kind = ma.fields.String(required=True)
+    kind = ma.fields.String(required=True, metadata={"enum": list(ORG_KINDS)})
     children = ma.fields.List(ma.fields.Nested(lambda: OrgTreeSchema()), required=True)
 
 
@@ -46,7 +50,8 @@ class PersonCreateSchema(ma.Schema):
     org_id = ma.fields.Integer(required=True)
     party_member = ma.fields.Boolean(load_default=False)
     joined_party_on = ma.fields.Date(load_default=None, allow_none=True)
-    roles = ma.fields.List(ma.fields.String(validate=ma.validate.Length(min=1, max=32)), load_default=list,
+    roles = ma.fields.List(ma.fields.String(validate=ma.validate.Length(min=1, max=32), metadata=ROLE_NAMES),
+                           load_default=list,
                            validate=ma.validate.Length(max=20))
     email = ma.fields.Email(load_default=None, allow_none=True, validate=ma.validate.Length(max=200))
     phone = ma.fields.String(load_default=None, allow_none=True, validate=ma.validate.Length(max=32))
@@ -59,7 +64,7 @@ class PersonUpdateSchema(ma.Schema):
     org_id = ma.fields.Integer()
     party_member = ma.fields.Boolean()
     joined_party_on = ma.fields.Date(allow_none=True)
-    roles = ma.fields.List(ma.fields.String(validate=ma.validate.Length(min=1, max=32)),
+    roles = ma.fields.List(ma.fields.String(validate=ma.validate.Length(min=1, max=32), metadata=ROLE_NAMES),
                            validate=ma.validate.Length(max=20))
     email = ma.fields.Email(allow_none=True, validate=ma.validate.Length(max=200))
     phone = ma.fields.String(allow_none=True, validate=ma.validate.Length(max=32))
@@ -73,7 +78,7 @@ class PersonSchema(ma.Schema):
     org_id = ma.fields.Integer(required=True)
     party_member = ma.fields.Boolean(required=True)
     joined_party_on = ma.fields.Date(allow_none=True)
-    roles = ma.fields.List(ma.fields.String())
+    roles = ma.fields.List(ma.fields.String(metadata=ROLE_KEYS))
     email = ma.fields.String(allow_none=True)
     phone = ma.fields.String(allow_none=True)
     active = ma.fields.Boolean()
