@@ -19,3 +19,8 @@ def require_directory_admin(principal: Principal, lineage: list[int]) -> None:
 
 def is_secretary(roles: Iterable[str] | None) -> bool:
     return SECRETARY in (roles or [])
+
+
+def may_hold(parent_kind: str | None) -> bool:
+    """Only a committee (党委, 党总支) holds orgs: a branch (党支部) has members, not sub-orgs."""
+    return parent_kind in (None, "committee")

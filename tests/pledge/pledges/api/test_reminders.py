@@ -17,11 +17,12 @@ def _notifications(sent) -> list[SendNotification]:
 def test_daily_sends_each_reminder_once_per_date(api, tree, pledge, sent):
     due = {name: (DAY + timedelta(days=d)).isoformat() for name, d in
            (("in7", 7), ("today", 0), ("late7", -7), ("late3", -3), ("later", 30))}
-    ids = {name: published_pledge(api, "person", tree.m1, due_on=day, title=name) for name, day in due.items()}
-    org_pledge = published_pledge(api, "org", tree.b2, due_on=due["today"], title="支部承诺")
+    ids = {name: published_pledge(api, "person", tree.m1, due_on=day, title=name, historical=True)
+           for name, day in due.items()}
+    org_pledge = published_pledge(api, "org", tree.b2, due_on=due["today"], title="支部承诺", historical=True)
     draft = api.post("/api/v1/pledges", {"pledger_type": "org", "pledger_id": tree.b3, "category": "key_tasks",
                                          "title": "草稿", "targets": [{"name": "a", "target": 1}],
-                                         "due_on": due["today"]}, status=201).get_json()["id"]
+                                         "due_on": due["today"], "historical": True}, status=201).get_json()["id"]
     sent.clear()
 
     report = pledge.daily(DAY)
