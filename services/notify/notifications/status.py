@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from services.notify.delivery import ledger
+from services.notify.delivery import ledger, robots
 from services.notify.directory.access import tag
 from services.notify.directory.lookups import org_lineage
 from services.notify.notifications.models import Notification
@@ -54,10 +54,19 @@ def failures(session: Session, principal: Principal, notification_id: int, page:
 
 
 def counts(session: Session, notification: Notification) -> dict:
-    """``{state, total, delivered, failed, skipped, pending, by_channel}`` from the ledger."""
+    """``{state, total, delivered, failed, skipped, pending, by_channel, robots}`` from the ledgers."""
+    return counts_from(notification, ledger.tally(session, notification.id),
+                       robots.tally(session, notification.id))
+
+
+def counts_from(notification: Notification, tally: list, robot_tally: list) -> dict:
+    """The counts from the ledger's ``(channel, state, rows)`` and the robots' ``(state, rows)``."""
     by_channel: dict[str, dict[str, int]] = {c: _zero() for c in notification.channels}
-    for channel, state, n in ledger.tally(session, notification.id):
+    for channel, state, n in tally:
         by_channel.setdefault(channel, _zero())[state if state in SETTLED else "pending"] += n
+    robot_counts = _zero()
+    for state, n in robot_tally:
+        robot_counts[state if state in SETTLED else "pending"] += n
     for channel, c in by_channel.items():
         if channel in notification.channels:  # pending: whoever has no settled row yet, row or not
             c["pending"] = max(notification.recipient_count - c["sent"] - c["failed"] - c["skipped"], 0)
@@ -67,7 +76,7 @@ def counts(session: Session, notification: Notification) -> dict:
             "state": notification.state, "channels": notification.channels,
             "recipients": notification.recipient_count, "total": notification.total,
             "delivered": total["sent"], "failed": total["failed"], "skipped": total["skipped"],
-            "pending": total["pending"], "by_channel": by_channel,
+            "pending": total["pending"], "by_channel": by_channel, "robots": robot_counts,
             "created_at": notification.created_at, "finished_at": notification.finished_at}
 
 

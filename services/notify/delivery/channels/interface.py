@@ -18,10 +18,11 @@ from services.notify.directory.lookups import Contact
 
 @dataclass(frozen=True)
 class Target:
-    """A webhook endpoint: where to POST, and the secret to sign with."""
+    """A webhook endpoint: where to POST, the secret to sign with, and its format."""
 
     url: str
     secret: str
+    format: str = "standard"  # how the request is shaped (channels.formats): standard | wecom | dingtalk
 
 
 @dataclass(frozen=True)
