@@ -65,6 +65,10 @@ EXAMPLES: dict[str, dict[str, Any]] = {
     "withdraw_pledge": {"reason": "岗位调整"},
     "create_round": {"kind": "three_way", "title": "2026 年度三测评", "root_org_id": 1,
                      "closes_at": "2026-12-31T18:00:00+08:00", "settings": {"trim_min": 7, "min_group": 5}},
+    "update_scorecard_settings": {"weights": {"pledges": 0.2, "pledge_evaluation": 0.15, "three_way": 0.2,
+                                              "leadership": 0.15, "inspections": 0.1, "quarterly_comments": 0.1,
+                                              "demo_sites": 0.05, "contacts": 0.05},
+                                  "grade_bounds": {"优秀": 90, "合格": 75, "基本合格": 60}},
     "create_notification": {"category": "general", "subject": "主题党日通知", "body": "周五下午三点，党员活动室",
                             "recipients": {"org_id": 2, "subtree": True, "party_members_only": True},
                             "channels": ["inbox", "email"]},
@@ -200,7 +204,7 @@ def example_of(schema: dict[str, Any], schemas: dict[str, Any], depth: int = 0) 
             return None
         return example_of(schemas.get(schema["$ref"].rsplit("/", 1)[-1], {}), schemas, depth + 1)
     for key in ("example", "default"):
-        if key in schema:
+        if schema.get(key) is not None:
             return schema[key]
     if schema.get("enum"):
         return schema["enum"][0]
