@@ -40,6 +40,7 @@ BODIES = {
     "POST /api/v1/contact-points/{point_id}/visits": {"visited_on": "2025-01-02", "notes": "走访"},
     "PUT /api/v1/preferences/{person_id}": {"muted_categories": [], "channels": ["inbox"]},
     "PUT /api/v1/categories/{category}": {"mandatory": True},
+    "PUT /api/v1/scorecards/settings/{year}": {"weights": {"pledges": "20"}},
 }
 
 # Reads an outsider may make by design: the published record of the group is open to its members and
@@ -50,7 +51,9 @@ OPEN_READS = {
     # the dead-letter id of the world does not exist: 404 for everyone, checked by the 403/404 rule anyway
 }
 # Operations on a dead letter and on the org admin's own-subtree collections are not object-level.
-NOT_OBJECT = {"POST /api/v1/dead-letters/{letter_id}/replay"}
+NOT_OBJECT = {"POST /api/v1/dead-letters/{letter_id}/replay",
+              # the group's scorecard settings of a year: one set for every org, read by every org admin
+              "GET /api/v1/scorecards/settings/{year}"}
 
 
 def _call(client, op, url: str, headers: dict):

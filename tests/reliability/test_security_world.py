@@ -174,7 +174,7 @@ def build_survey(service, client, admin: dict) -> dict:
     body = {"kind": "three_way", "title": "2026 年度三测评", "root_org_id": OWNER_ORG,
             "closes_at": (utcnow() + timedelta(hours=48)).isoformat(), "settings": {}}
     round_id = _created(client.post("/api/v1/rounds", json=body, headers=admin))["id"]
-    return {"round_id": round_id, "letter_id": "0", "token": "x" * 20}
+    return {"round_id": round_id, "letter_id": "0", "token": "x" * 20, "year": 2026}
 
 
 def run_own_tasks(service, sent) -> None:
