@@ -227,7 +227,8 @@ def _pledge_body(year: Year, pledger_type: str, pledger_id: int, title: str, due
             "content": f"{title}，按月报告进展。",
             "audiences": ["上级党委", "党员", "群众"] if org else ["支部", "群众"],
             "targets": [{"name": "完成率", "unit": "%", "target": 100, "due_on": due_on.isoformat()}],
-            "due_on": due_on.isoformat(), "carrier_id": year.carriers[carrier]["id"]}
+            "due_on": due_on.isoformat(), "carrier_id": year.carriers[carrier]["id"],
+            "historical": due_on <= date.today() + timedelta(days=1)}  # a `demo --date` in the past
 
 
 def make_pledges(api: Api, year: Year, say: Say) -> None:

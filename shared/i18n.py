@@ -123,10 +123,39 @@ def language() -> str:
     return "en" if _language_source() == "en" else "zh"
 
 
+# Names of states and actions in Chinese: a message's ``state``/``action``/``allowed`` parameters are the
+# machine names (``submitted``); a Chinese message shows them in Chinese (当前状态为「已提交」).
+STATE_NAMES: dict[str, str] = {
+    "draft": "草稿", "submitted": "待审核", "approved": "已审核通过", "returned": "已退回",
+    "published": "已公开", "closed": "已结束", "withdrawn": "已撤回",
+    "opening": "发放选票中", "open": "进行中", "aggregating": "统计中", "results_ready": "结果已生成",
+    "failed": "失败", "pending": "等待中", "running": "进行中", "queued": "排队中", "sending": "发送中",
+    "done": "已完成",
+}
+ACTION_NAMES: dict[str, str] = {
+    "create": "创建", "edit": "修改", "submit": "提交审核", "approve": "审核通过", "return": "退回",
+    "publish": "公开", "progress": "报告进展", "exemplar": "评为示范", "revise": "修订",
+    "close": "结束", "withdraw": "撤回", "open": "开始", "aggregate": "统计结果",
+}
+_TERM_PARAMS = {"state": STATE_NAMES, "action": ACTION_NAMES, "allowed": ACTION_NAMES}
+
+
+def _param(name: str, value: object, lang: str) -> object:
+    """A message parameter in the message's language: a state or action name, or a list of them."""
+    names = _TERM_PARAMS.get(name)
+    if isinstance(value, list | tuple):
+        items = [str(_param(name, v, lang)) for v in value]
+        return ("、" if lang == "zh" else ", ").join(items) or "-"
+    if names is not None and lang == "zh" and isinstance(value, str):
+        return names.get(value, value)
+    return value
+
+
 def text(key: str, lang: str | None = None, **params: object) -> str:
+    lang = "en" if (lang or language()) == "en" else "zh"
     zh, en = MESSAGES.get(key, (key, key))
-    template = en if (lang or language()) == "en" else zh
-    return template.format(**params) if params else template
+    template = en if lang == "en" else zh
+    return template.format(**{k: _param(k, v, lang) for k, v in params.items()}) if params else template
 
 
 def field_message(message: str, lang: str | None = None) -> str:

@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 
 from shared.db import Database, UTCDateTime
 from shared.errors import ApiError, Conflict
+from shared.i18n import bilingual
 
 HEADER = "Idempotency-Key"
 
@@ -37,6 +38,9 @@ def _sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+TOO_LONG = bilingual("过长（最多 255 个字符）", "too long (max 255)")
+REUSED = bilingual("该键已用于不同的请求内容", "key reused with a different body")
+
 class Idempotency:
     def __init__(self, db: Database, table: Table, ttl_seconds: int) -> None:
         self.db, self.table, self.ttl = db, table, timedelta(seconds=ttl_seconds)
@@ -55,7 +59,7 @@ class Idempotency:
         if request.method != "POST" or not key:
             return None
         if len(key) > 255:
-            raise ApiError("bad_request", status=400, errors={HEADER: ["too long (max 255)"]})
+            raise ApiError("bad_request", status=400, errors={HEADER: [TOO_LONG]})
         record_id, body_hash, now = self._record_id(key), _sha(request.get_data()), datetime.now(UTC)
         t = self.table
         for _ in range(2):
@@ -76,7 +80,7 @@ class Idempotency:
                         continue
                 if row.body_hash != body_hash:
                     raise ApiError("idempotency_mismatch", status=422,
-                                   errors={HEADER: ["key reused with a different body"]}) from conflict
+                                   errors={HEADER: [REUSED]}) from conflict
                 if row.state != "done":
                     raise Conflict("idempotency_in_flight") from conflict
                 response = Response(row.body, status=row.status, content_type=row.content_type)

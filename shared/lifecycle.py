@@ -29,6 +29,6 @@ class StateMachine:
         except KeyError:
             allowed = self.allowed(state)
             raise Conflict(
-                "invalid_transition", state=state, action=action, allowed=", ".join(allowed) or "-",
+                "invalid_transition", state=state, action=action, allowed=allowed,  # named in the request's language
                 errors={"state": [state], "allowed_actions": allowed},
             ) from None

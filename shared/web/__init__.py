@@ -21,7 +21,7 @@ from werkzeug.routing import IntegerConverter
 from shared import auth, i18n, metrics
 from shared.logs import bind_request, new_request_id
 from shared.settings import Settings
-from shared.web import docs, errors
+from shared.web import docs, errors, openapi
 
 log = structlog.get_logger(__name__)
 
@@ -53,6 +53,10 @@ class Api(SmorestApi):
 
     def _register_error_handlers(self) -> None:
         errors.register_error_handlers(self._app)
+
+    def _init_spec(self, *args: Any, **kwargs: Any) -> None:
+        super()._init_spec(*args, **kwargs)
+        self.spec.__class__ = openapi.CompletedSpec  # rendered through openapi.complete (every operation)
 
 
 class HealthSchema(ma.Schema):

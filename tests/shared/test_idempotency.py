@@ -29,6 +29,9 @@ def test_same_key_different_body_is_422(pledge_client, auth_headers):
     assert _post(pledge_client, h, ORG).status_code == 201
     response = _post(pledge_client, h, {**ORG, "name": "别的"})
     assert response.status_code == 422 and response.get_json()["error"] == "idempotency_mismatch"
+    assert response.get_json()["errors"] == {"Idempotency-Key": ["该键已用于不同的请求内容"]}  # Chinese throughout
+    en = _post(pledge_client, {**h, "Accept-Language": "en"}, {**ORG, "name": "别的"}).get_json()
+    assert en["errors"] == {"Idempotency-Key": ["key reused with a different body"]}
 
 
 def test_keys_are_scoped_per_caller(pledge_client, auth_headers, token):

@@ -30,7 +30,7 @@ class WebhookSchema(ma.Schema):
     url = ma.fields.Method("_url", metadata={"description": "a robot's key or token is masked"})
     format = ma.fields.String(metadata={"enum": list(FORMAT_NAMES)})
     description = ma.fields.String()
-    categories = ma.fields.List(ma.fields.String())
+    categories = ma.fields.List(ma.fields.String(metadata={"enum": list(CATEGORIES)}))
     created_at = ma.fields.DateTime()
 
     def _url(self, endpoint) -> str:

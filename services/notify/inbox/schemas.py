@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import marshmallow as ma
 
+from shared.messages import CATEGORIES
 from shared.pagination import PageArgsSchema
 
 
@@ -14,7 +15,7 @@ class InboxQueryArgsSchema(PageArgsSchema):
 class InboxMessageSchema(ma.Schema):
     id = ma.fields.Integer()
     notification_id = ma.fields.Integer()
-    category = ma.fields.String()
+    category = ma.fields.String(metadata={"enum": list(CATEGORIES)})
     subject = ma.fields.String()
     body = ma.fields.String()
     link = ma.fields.String(allow_none=True)

@@ -8,10 +8,12 @@ from datetime import UTC
 import marshmallow as ma
 from marshmallow import validate
 
+from services.notify.delivery.domain.lifecycle import DELIVERY_STATES
 from shared.i18n import bilingual
 from shared.messages import CATEGORIES, CHANNELS
 from shared.pagination import PageArgsSchema
 
+NOTIFICATION_STATES = ("queued", "sending", "done")
 REPORT_STATE_NAMES = ("delivered", "failed", "skipped", "pending")
 ONE_RECIPIENT_KIND = bilingual("请给出 person_ids、org_id 或 items 之一", "Give person_ids, org_id or items")
 
@@ -53,7 +55,7 @@ class NotificationCreateSchema(ma.Schema):
 
 class NotificationAcceptedSchema(ma.Schema):
     id = ma.fields.Integer(required=True)
-    state = ma.fields.String(required=True)
+    state = ma.fields.String(required=True, metadata={"enum": list(NOTIFICATION_STATES)})
     total = ma.fields.Integer(required=True, metadata={"description": "deliveries: recipients × channels"})
     recipients = ma.fields.Integer(metadata={"description": "people (an estimate until resolved)"})
 
@@ -68,10 +70,10 @@ class ChannelCountsSchema(ma.Schema):
 class NotificationSchema(ma.Schema):
     id = ma.fields.Integer(required=True)
     key = ma.fields.String()
-    category = ma.fields.String()
+    category = ma.fields.String(metadata={"enum": list(CATEGORIES)})
     subject = ma.fields.String()
-    state = ma.fields.String(required=True, metadata={"description": "queued | sending | done"})
-    channels = ma.fields.List(ma.fields.String())
+    state = ma.fields.String(required=True, metadata={"enum": list(NOTIFICATION_STATES)})
+    channels = ma.fields.List(ma.fields.String(metadata={"enum": list(CHANNELS)}))
     recipients = ma.fields.Integer()
     total = ma.fields.Integer(required=True)
     delivered = ma.fields.Integer(required=True)
@@ -88,7 +90,7 @@ class NotificationSchema(ma.Schema):
 
 class NotificationQueryArgsSchema(PageArgsSchema):
     category = ma.fields.String(validate=validate.OneOf(CATEGORIES))
-    state = ma.fields.String(validate=validate.OneOf(("queued", "sending", "done")))
+    state = ma.fields.String(validate=validate.OneOf(NOTIFICATION_STATES))
     created_after = ma.fields.AwareDateTime(default_timezone=UTC)
 
 
@@ -109,8 +111,8 @@ class DeliveryLineSchema(ma.Schema):
 
 class DeliverySchema(ma.Schema):
     person_id = ma.fields.Integer()
-    channel = ma.fields.String()
-    state = ma.fields.String()
+    channel = ma.fields.String(metadata={"enum": list(CHANNELS)})
+    state = ma.fields.String(metadata={"enum": list(DELIVERY_STATES)})
     attempts = ma.fields.Integer()
     last_error = ma.fields.String(allow_none=True)
     updated_at = ma.fields.DateTime()

@@ -36,12 +36,12 @@ class PreferencesInSchema(ma.Schema):
 
 class PreferencesSchema(ma.Schema):
     person_id = ma.fields.Integer()
-    muted_categories = ma.fields.List(ma.fields.String())
-    channels = ma.fields.List(ma.fields.String())
+    muted_categories = ma.fields.List(ma.fields.String(metadata={"enum": list(CATEGORIES)}))
+    channels = ma.fields.List(ma.fields.String(metadata={"enum": list(CHANNELS)}))
     quiet_hours = ma.fields.Nested(QuietHoursSchema, allow_none=True)
     digest = ma.fields.String(metadata={"enum": list(DIGESTS)})
-    digest_categories = ma.fields.List(ma.fields.String())
-    mandatory_categories = ma.fields.List(ma.fields.String())
+    digest_categories = ma.fields.List(ma.fields.String(metadata={"enum": list(CATEGORIES)}))
+    mandatory_categories = ma.fields.List(ma.fields.String(metadata={"enum": list(CATEGORIES)}))
 
 
 class CategorySettingInSchema(ma.Schema):
@@ -50,6 +50,6 @@ class CategorySettingInSchema(ma.Schema):
 
 
 class CategorySettingSchema(ma.Schema):
-    category = ma.fields.String()
+    category = ma.fields.String(metadata={"enum": list(CATEGORIES)})
     mandatory = ma.fields.Boolean()
     urgent = ma.fields.Boolean()

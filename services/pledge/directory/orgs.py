@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from services.pledge.directory.domain.rules import require_directory_admin
+from services.pledge.directory.domain.rules import may_hold, require_directory_admin
 from services.pledge.directory.lookups import fetch, get_org, in_subtree
 from services.pledge.directory.models import Org
 from services.pledge.directory.records import org_record
@@ -26,6 +26,10 @@ def create_org(ctx: Context, principal: Principal, data: dict) -> Org:
         if parent is None:
             raise ValidationFailed(errors=field_errors(parent_id=bilingual("上级组织不存在", "no such parent org")))
         require_directory_admin(principal, path_ids(parent.path))
+        if not may_hold(parent.kind):
+            raise ValidationFailed(errors=field_errors(parent_id=bilingual(
+                "党支部下不能再设组织，上级组织须为党委或党总支",
+                "a branch cannot hold an org: the parent must be a committee")))
     elif not (principal.is_admin or principal.is_system):
         raise Forbidden("org_forbidden")
     if session.execute(select(Org.id).where(Org.code == data["code"])).first():

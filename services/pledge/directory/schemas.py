@@ -9,6 +9,7 @@ from shared.i18n import bilingual
 from shared.pagination import PageArgsSchema
 
 ORG_KINDS = ("committee", "branch")
+ROLE_KEYS = {"enum": list(vocabulary.KEYS)}
 
 
 UNKNOWN_ROLE = bilingual("未知职务：请填写 书记、副书记、组织委员、宣传委员、纪检委员、委员 等或其英文键",
@@ -48,7 +49,7 @@ class OrgSchema(ma.Schema):
     id = ma.fields.Integer(required=True)
     name = ma.fields.String(required=True)
     code = ma.fields.String(required=True)
-    kind = ma.fields.String(required=True)
+    kind = ma.fields.String(required=True, metadata={"enum": list(ORG_KINDS)})
     parent_id = ma.fields.Integer(allow_none=True)
     path = ma.fields.String()
     created_at = ma.fields.DateTime()
@@ -58,7 +59,7 @@ class OrgTreeSchema(ma.Schema):
     id = ma.fields.Integer(required=True)
     name = ma.fields.String(required=True)
     code = ma.fields.String(required=True)
-    kind = ma.fields.String(required=True)
+    kind = ma.fields.String(required=True, metadata={"enum": list(ORG_KINDS)})
     children = ma.fields.List(ma.fields.Nested(lambda: OrgTreeSchema()), required=True)
 
 
@@ -110,7 +111,7 @@ class PersonSchema(ma.Schema):
     org_id = ma.fields.Integer(required=True)
     party_member = ma.fields.Boolean(required=True)
     joined_party_on = ma.fields.Date(allow_none=True)
-    roles = ma.fields.List(ma.fields.String(metadata={"enum": list(vocabulary.KEYS)}))
+    roles = ma.fields.List(ma.fields.String(metadata=ROLE_KEYS))
     email = ma.fields.String(allow_none=True)
     phone = ma.fields.String(allow_none=True)
     active = ma.fields.Boolean()

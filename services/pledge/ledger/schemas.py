@@ -5,7 +5,9 @@ from __future__ import annotations
 import marshmallow as ma
 
 from services.pledge.ledger.domain.board import STATE_FILTERS
-from services.pledge.pledges.schemas import TargetCompletionSchema
+from services.pledge.pledges.domain.categories import CATEGORIES, PLEDGER_TYPES
+from services.pledge.pledges.domain.lifecycle import CHANNELS, OUTCOMES, STATES
+from services.pledge.pledges.schemas import TargetCompletionSchema, enum
 from shared.pagination import PageArgsSchema
 
 Text = ma.fields.String
@@ -22,12 +24,12 @@ class LedgerQueryArgsSchema(PageArgsSchema):
 
 class LedgerRowSchema(ma.Schema):
     pledge_id = ma.fields.Integer(required=True)
-    pledger_type = Text(required=True)
+    pledger_type = Text(required=True, metadata=enum(PLEDGER_TYPES))
     pledger_id = ma.fields.Integer(required=True)
     pledger_name = Text(required=True)
     org_id = ma.fields.Integer(required=True)
     org_name = Text(required=True)
-    category = Text(required=True)
+    category = Text(required=True, metadata=enum(CATEGORIES))
     category_label = Text()
     title = Text(required=True)
     version = ma.fields.Integer(required=True)
@@ -38,14 +40,14 @@ class LedgerRowSchema(ma.Schema):
     completion = ma.fields.Float(required=True)
     due_on = ma.fields.Date(required=True)
     overdue = ma.fields.Boolean(required=True)
-    state = Text(required=True)
+    state = Text(required=True, metadata=enum(STATES))
     state_label = Text()
-    outcome = Text(allow_none=True)
+    outcome = Text(allow_none=True, metadata=enum(OUTCOMES))
     outcome_label = Text(allow_none=True)
     exemplar = ma.fields.Boolean()
     evaluation_score = ma.fields.Float(allow_none=True)
     evaluation_grade = Text(allow_none=True)
-    channels = ma.fields.List(Text())
+    channels = ma.fields.List(Text(metadata=enum(CHANNELS)))
 
 
 class LedgerPageSchema(ma.Schema):

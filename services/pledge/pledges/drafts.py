@@ -10,6 +10,7 @@ from services.pledge.directory.lookups import fetch
 from services.pledge.directory.models import Org, Person
 from services.pledge.pledges.domain.access import Parties, actor_of, may_create
 from services.pledge.pledges.domain.categories import categories_for
+from services.pledge.pledges.domain.due_dates import past_due_dates
 from services.pledge.pledges.history import record
 from services.pledge.pledges.models import Carrier, Pledge, PledgeVersion
 from services.pledge.pledges.views import view
@@ -80,5 +81,9 @@ def create(session: Session, principal: Principal, data: dict) -> Pledge:
 
 
 def draft(ctx: Context, principal: Principal, data: dict) -> dict[str, Any]:
-    """Draft a pledge; the answer is the new pledge as the API shows it."""
+    """Draft a pledge; the answer is the new pledge as the API shows it.  Due dates in the past are refused
+    unless ``historical`` (a past pledge recorded, e.g. an import of last year's ledger)."""
+    data = dict(data)
+    if not data.pop("historical", False) and (errors := past_due_dates(data, ctx.today())):
+        raise ValidationFailed(errors=errors)
     return view(create(ctx.session, principal, data), ctx.today())

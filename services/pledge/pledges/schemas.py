@@ -5,9 +5,9 @@ from __future__ import annotations
 import marshmallow as ma
 
 from services.pledge.pledges.domain.carriers import PERIOD_KINDS
-from services.pledge.pledges.domain.categories import CATEGORIES, PLEDGER_TYPES
+from services.pledge.pledges.domain.categories import CATEGORIES, ORG_CATEGORIES, PERSON_CATEGORIES, PLEDGER_TYPES
 from services.pledge.pledges.domain.completion import DIRECTIONS
-from services.pledge.pledges.domain.lifecycle import CHANNELS, OUTCOMES, STATES
+from services.pledge.pledges.domain.lifecycle import ACTIONS, CHANNELS, OUTCOMES, STATES
 from shared.i18n import bilingual
 from shared.pagination import PageArgsSchema
 
@@ -24,12 +24,21 @@ class CarrierCreateSchema(ma.Schema):
                             validate=ma.validate.Length(max=50))
 
 
+def enum(values, **metadata) -> dict:
+    """OpenAPI metadata of an output field that holds one of ``values``."""
+    return {"enum": list(values), **metadata}
+
+
+CATEGORY_DOC = ("an org pledges on " + ", ".join(ORG_CATEGORIES) + "; a person on " + ", ".join(PERSON_CATEGORIES))
+HISTORY_ACTIONS = ("create", *ACTIONS)
+
+
 class CarrierSchema(ma.Schema):
     id = ma.fields.Integer(required=True)
     title = Text(required=True)
     org_id = ma.fields.Integer(required=True)
     parent_id = ma.fields.Integer(allow_none=True)
-    period_kind = Text(required=True)
+    period_kind = Text(required=True, metadata=enum(PERIOD_KINDS))
     period_start = ma.fields.Date(required=True)
     period_end = ma.fields.Date(required=True)
     themes = ma.fields.List(Text())
@@ -49,9 +58,9 @@ class ExemplarQueryArgsSchema(PageArgsSchema):
 class TargetSchema(ma.Schema):
     name = Text(required=True, validate=ma.validate.Length(min=1, max=100))
     unit = Text(load_default="", validate=ma.validate.Length(max=20))
-    target = ma.fields.Float(required=True, allow_nan=False)
-    direction = Text(load_default="at_least", validate=ma.validate.OneOf(DIRECTIONS),
-                     metadata={"description": "at_least: reach the target; at_most: stay at or under it (事故 0 起)"})
+    target = ma.fields.Float(required=True, allow_nan=False, validate=ma.validate.Range(min=0))
+    direction = Text(load_default="at_least", validate=ma.validate.OneOf(DIRECTIONS), metadata={
+        **enum(DIRECTIONS), "description": "at_least: reach the target; at_most: stay at or under it (事故 0 起)"})
     due_on = ma.fields.Date(load_default=None, allow_none=True)
 
 
@@ -64,7 +73,7 @@ def _unique_target_names(targets: list[dict]) -> None:
 class PledgeFieldsSchema(ma.Schema):
     """The fields a pledger writes (create, PATCH, revise)."""
 
-    category = Text(validate=ma.validate.OneOf(CATEGORIES))
+    category = Text(validate=ma.validate.OneOf(CATEGORIES), metadata={"description": CATEGORY_DOC})
     title = Text(validate=ma.validate.Length(min=1, max=200))
     content = Text(validate=ma.validate.Length(max=5000))
     audiences = ma.fields.List(Text(validate=ma.validate.Length(min=1, max=100)), validate=ma.validate.Length(max=20))
@@ -77,7 +86,7 @@ class PledgeFieldsSchema(ma.Schema):
 class PledgeCreateSchema(PledgeFieldsSchema):
     pledger_type = Text(required=True, validate=ma.validate.OneOf(PLEDGER_TYPES))
     pledger_id = ma.fields.Integer(required=True)
-    category = Text(required=True, validate=ma.validate.OneOf(CATEGORIES))
+    category = Text(required=True, validate=ma.validate.OneOf(CATEGORIES), metadata={"description": CATEGORY_DOC})
     title = Text(required=True, validate=ma.validate.Length(min=1, max=200))
     content = Text(load_default="", validate=ma.validate.Length(max=5000))
     audiences = ma.fields.List(Text(validate=ma.validate.Length(min=1, max=100)), load_default=list,
@@ -86,6 +95,9 @@ class PledgeCreateSchema(PledgeFieldsSchema):
                              validate=[ma.validate.Length(min=1, max=50), _unique_target_names])
     due_on = ma.fields.Date(required=True)
     carrier_id = ma.fields.Integer(load_default=None, allow_none=True)
+    historical = ma.fields.Boolean(load_default=False, metadata={
+        "description": "recording a past pledge (an import of history): due dates before today are then "
+                       "accepted; otherwise they are refused (422)"})
 
 
 class ReviseSchema(PledgeFieldsSchema):
@@ -126,7 +138,9 @@ class ExemplarSchema(ma.Schema):
 class ProgressCreateSchema(ma.Schema):
     note = Text(load_default="", validate=ma.validate.Length(max=5000))
     values = ma.fields.Dict(keys=Text(), values=ma.fields.Float(allow_nan=False), required=True,
-                            validate=ma.validate.Length(min=1))
+                            validate=ma.validate.Length(min=1), metadata={
+                                "description": "the value reached so far, keyed by the name of one of the pledge's "
+                                               "targets, e.g. {\"合理化建议\": 2}"})
     evidence_url = ma.fields.Url(load_default=None, allow_none=True, validate=ma.validate.Length(max=500))
 
 
@@ -155,26 +169,27 @@ class ProgressSchema(ma.Schema):
 
 class PledgeSchema(ma.Schema):
     id = ma.fields.Integer(required=True)
-    pledger_type = Text(required=True)
+    pledger_type = Text(required=True, metadata=enum(PLEDGER_TYPES))
     pledger_id = ma.fields.Integer(required=True)
     pledger_name = Text()
     org_id = ma.fields.Integer(required=True)
     reviewer_org_id = ma.fields.Integer(allow_none=True)
     carrier_id = ma.fields.Integer(allow_none=True)
-    category = Text(required=True)
+    category = Text(required=True, metadata=enum(CATEGORIES, description=CATEGORY_DOC))
     category_label = Text()
     title = Text(required=True)
     content = Text()
     audiences = ma.fields.List(Text())
     targets = ma.fields.List(ma.fields.Nested(TargetCompletionSchema))
     due_on = ma.fields.Date(required=True)
-    state = Text(required=True)
+    state = Text(required=True, metadata=enum(STATES))
     version = ma.fields.Integer(required=True)
     published_version = ma.fields.Integer(allow_none=True)
-    allowed_actions = ma.fields.List(Text())
-    channels = ma.fields.List(Text())
-    outcome = Text(allow_none=True)
+    allowed_actions = ma.fields.List(Text(metadata=enum(ACTIONS)))
+    channels = ma.fields.List(Text(metadata=enum(CHANNELS)))
+    outcome = Text(allow_none=True, metadata=enum(OUTCOMES))
     suggested_outcome = Text(allow_none=True, validate=ma.validate.OneOf(OUTCOMES), metadata={
+        **enum(OUTCOMES),
         "description": "published: the outcome completion and the 评诺 score suggest; closed: what they suggested"})
     outcome_differs = ma.fields.Boolean(metadata={"description": "closed with another outcome than suggested"})
     exemplar = ma.fields.Boolean()
@@ -212,9 +227,9 @@ class VersionSchema(ma.Schema):
 
 class TransitionSchema(ma.Schema):
     version = ma.fields.Integer(required=True)
-    action = Text(required=True)
-    from_state = Text(allow_none=True)
-    to_state = Text(required=True)
+    action = Text(required=True, metadata=enum(HISTORY_ACTIONS))
+    from_state = Text(allow_none=True, metadata=enum(STATES))
+    to_state = Text(required=True, metadata=enum(STATES))
     actor = Text(required=True)
     at = ma.fields.DateTime(required=True)
     comment = Text(allow_none=True)

@@ -45,7 +45,7 @@ class InspectionCreateSchema(ma.Schema):
 class InspectionSchema(ma.Schema):
     id = ma.fields.Integer(required=True)
     org_id = ma.fields.Integer(required=True)
-    kind = ma.fields.String(required=True)
+    kind = ma.fields.String(required=True, metadata={"enum": list(rules.INSPECTION_KINDS)})
     visited_on = ma.fields.Date(required=True)
     inspector_id = ma.fields.Integer(required=True)
     findings = ma.fields.String(required=True)
@@ -96,7 +96,7 @@ class AwaitingCommentQueryArgsSchema(PageArgsSchema):
 class OrgBriefSchema(ma.Schema):
     id = ma.fields.Integer(required=True)
     name = ma.fields.String(required=True)
-    kind = ma.fields.String(required=True)
+    kind = ma.fields.String(required=True, metadata={"enum": ["committee", "branch"]})
     parent_id = ma.fields.Integer(allow_none=True)
 
 
@@ -141,7 +141,7 @@ class DemoSiteSchema(ma.Schema):
     id = ma.fields.Integer(required=True)
     org_id = ma.fields.Integer(required=True)
     org_name = ma.fields.String()
-    kind = ma.fields.String(required=True)
+    kind = ma.fields.String(required=True, metadata={"enum": list(rules.SITE_KINDS)})
     name = ma.fields.String(required=True)
     post_name = ma.fields.String(allow_none=True)
     level = ma.fields.String(required=True)
@@ -178,7 +178,7 @@ class ActionCompleteSchema(ma.Schema):
 class ActionSchema(ma.Schema):
     id = ma.fields.Integer(required=True)
     site_id = ma.fields.Integer(required=True)
-    kind = ma.fields.String(required=True)
+    kind = ma.fields.String(required=True, metadata={"enum": list(rules.ACTION_KINDS)})
     line = ma.fields.String(required=True)
     title = ma.fields.String(required=True)
     description = ma.fields.String(allow_none=True)

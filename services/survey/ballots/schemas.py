@@ -21,7 +21,7 @@ class ServiceTargetSchema(ma.Schema):
 
 
 class BallotTargetSchema(ma.Schema):
-    target_type = ma.fields.String(required=True)
+    target_type = ma.fields.String(required=True, metadata={"enum": list(TARGET_TYPES)})
     target_id = ma.fields.Integer(required=True)
     name = ma.fields.String(required=True)
     dimensions = ma.fields.List(ma.fields.String(), required=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import validate as v
 
-from services.survey.rounds.domain.rules import TARGET_TYPES
+from services.survey.rounds.domain.rules import KINDS, TARGET_TYPES
 from services.survey.rounds.schemas import StrictSchema
 from shared.pagination import PageArgsSchema
 
@@ -19,7 +19,7 @@ class ResultQueryArgsSchema(PageArgsSchema):
 
 
 class ResultSchema(ma.Schema):
-    target_type = ma.fields.String(required=True)
+    target_type = ma.fields.String(required=True, metadata={"enum": list(TARGET_TYPES)})
     target_id = ma.fields.Integer(required=True)
     name = ma.fields.String(required=True)
     org_id = ma.fields.Integer(required=True)
@@ -38,7 +38,7 @@ class ResultSchema(ma.Schema):
 
 class SummarySchema(ma.Schema):
     org_id = ma.fields.Integer(required=True)
-    target_type = ma.fields.String(required=True)
+    target_type = ma.fields.String(required=True, metadata={"enum": list(TARGET_TYPES)})
     targets = ma.fields.Integer(required=True)
     ratings = ma.fields.Integer(allow_none=True)
     score = ma.fields.Float(allow_none=True)
@@ -62,6 +62,6 @@ class MyResultSchema(ResultSchema):
 
     round_id = ma.fields.Integer(required=True)
     round_title = ma.fields.String(required=True)
-    round_kind = ma.fields.String(required=True)
+    round_kind = ma.fields.String(required=True, metadata={"enum": list(KINDS)})
     own_self = ma.fields.Float(allow_none=True, metadata={
         "description": "a pledge row: the caller's own self-evaluation (shown to the pledger alone)"})

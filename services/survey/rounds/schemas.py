@@ -73,12 +73,13 @@ class RoundQueryArgsSchema(PageArgsSchema):
 
 class RoundSchema(ma.Schema):
     id = ma.fields.Integer(required=True)
-    kind = ma.fields.String(required=True)
+    kind = ma.fields.String(required=True, metadata={"enum": list(KINDS)})
     title = ma.fields.String(required=True)
     root_org_id = ma.fields.Integer(required=True)
-    state = ma.fields.String(required=True)
+    state = ma.fields.String(required=True, metadata={"enum": list(STATES)})
     closes_at = ma.fields.DateTime(required=True)
-    settings = ma.fields.Dict(required=True)
+    settings = ma.fields.Dict(required=True, metadata={
+        "title": "AppliedRoundSettings", "description": "the settings as applied (RoundSettings, with defaults)"})
     created_at = ma.fields.DateTime()
     opened_at = ma.fields.DateTime(allow_none=True)
     closed_at = ma.fields.DateTime(allow_none=True)

@@ -21,3 +21,8 @@ def require_directory_admin(principal: Principal, lineage: list[int]) -> None:
 def is_secretary(roles: Iterable[str] | None) -> bool:
     """Read through the one vocabulary (``shared.roles``): ``书记`` left by older data counts too."""
     return vocabulary.is_secretary(roles)
+
+
+def may_hold(parent_kind: str | None) -> bool:
+    """Only a committee (党委, 党总支) holds orgs: a branch (党支部) has members, not sub-orgs."""
+    return parent_kind in (None, "committee")

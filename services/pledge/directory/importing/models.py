@@ -34,6 +34,11 @@ class ImportJob(Base):
     heartbeat_at: Mapped[datetime | None]  # the last chunk written: a job silent too long is resumed
     finished_at: Mapped[datetime | None]
 
+    @property
+    def job_id(self) -> str:
+        """The name the API gives the id (the import answers ``job_id``; API.md)."""
+        return self.id
+
 
 class ImportUpload(Base):
     """The uploaded file of a job, kept until the job has run."""

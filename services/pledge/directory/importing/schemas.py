@@ -10,9 +10,12 @@ class ImportFileSchema(ma.Schema):
     file = Upload(required=True)
 
 
+JOB_STATES = ("pending", "running", "done", "failed")
+
+
 class JobCreatedSchema(ma.Schema):
     job_id = ma.fields.String(required=True)
-    state = ma.fields.String(required=True)
+    state = ma.fields.String(required=True, metadata={"enum": list(JOB_STATES)})
 
 
 class RowErrorSchema(ma.Schema):
@@ -23,8 +26,9 @@ class RowErrorSchema(ma.Schema):
 
 
 class JobSchema(ma.Schema):
-    id = ma.fields.String(required=True)
-    state = ma.fields.String(required=True)
+    job_id = ma.fields.String(required=True, metadata={"description": "the id the import answered"})
+    id = ma.fields.String(required=True, metadata={"description": "deprecated: the same as job_id", "deprecated": True})
+    state = ma.fields.String(required=True, metadata={"enum": list(JOB_STATES)})
     done = ma.fields.Integer(required=True)
     total = ma.fields.Integer(required=True)
     errors = ma.fields.List(ma.fields.Nested(RowErrorSchema), required=True)

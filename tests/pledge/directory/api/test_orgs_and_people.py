@@ -104,3 +104,13 @@ def test_transfer_and_leaving_are_published(api, tree, sent):
     api.post("/api/v1/pledges", {"pledger_type": "person", "pledger_id": tree.m1, "category": "first_class_image",
                                  "title": "x", "targets": [{"name": "a", "target": 1}], "due_on": "2030-01-01"},
              status=422)
+
+
+def test_a_branch_cannot_hold_an_org(api, tree):
+    zh = api.post("/api/v1/orgs", {"name": "一支部下属", "code": "ZL1-1", "kind": "branch", "parent_id": tree.b1},
+                  status=422).get_json()
+    assert list(zh["errors"]) == ["parent_id"] and zh["errors"]["parent_id"][0].startswith("党支部下不能再设组织")
+    en = api.post("/api/v1/orgs", {"name": "x", "code": "ZL1-2", "kind": "committee", "parent_id": tree.b1},
+                  lang="en", status=422).get_json()
+    assert en["errors"]["parent_id"] == ["a branch cannot hold an org: the parent must be a committee"]
+    api.post("/api/v1/orgs", {"name": "炼钢三支部", "code": "ZL3", "kind": "branch", "parent_id": tree.c1}, status=201)

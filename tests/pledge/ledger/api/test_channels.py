@@ -21,7 +21,7 @@ def test_each_channel_is_its_own_list(api, tree, pledge_client):
     intranet = published_pledge(api, "person", tree.m1, title="只上内网", channels=["intranet"])
     everywhere = api.post("/api/v1/pledges", {"pledger_type": "org", "pledger_id": tree.c1, "category": "key_tasks",
                                               "title": "默认全部渠道", "targets": [{"name": "x", "target": 1}],
-                                              "due_on": "2026-12-31"}, status=201).get_json()["id"]
+                                              "due_on": "2099-12-31"}, status=201).get_json()["id"]
     for action, body in (("submit", {}), ("review", {"decision": "approve"}), ("publish", {})):
         api.post(f"/api/v1/pledges/{everywhere}/{action}", body, status=200)
 
@@ -54,7 +54,8 @@ def test_withdrawn_leaves_every_list(api, tree, pledge_client):
 def test_the_board_pages_its_cards_and_filters_by_state(api, tree, pledge_client):
     late = (date.today() - timedelta(days=3)).isoformat()
     ids = [published_pledge(api, "org", tree.b1, title=f"承诺{i}", channels=["board"]) for i in range(25)]
-    overdue = published_pledge(api, "person", tree.m1, title="逾期承诺", due_on=late, channels=["board"])
+    overdue = published_pledge(api, "person", tree.m1, title="逾期承诺", due_on=late, channels=["board"],
+                               historical=True)
     first = pledge_client.get(f"/board/{tree.g}").get_data(as_text=True)
     assert first.count("data-pledge=") == 24 and "第 1 / 2 页，共 26 条" in first and 'rel="next"' in first
     assert ">26</b>公开承诺" in first and ">1</b>逾期" in first  # the figures count every card, not the page

@@ -16,11 +16,12 @@ def _ledger(api, org_id, query="", **kw):
 
 def test_ledger_lists_published_pledges_of_the_subtree_with_progress(api, tree):
     late = (date.today() - timedelta(days=2)).isoformat()
-    a = published_pledge(api, "org", tree.b1, title="支部承诺", due_on=late)
+    a = published_pledge(api, "org", tree.b1, title="支部承诺", due_on=late, historical=True)
     b = published_pledge(api, "person", tree.m2, title="党员承诺")
     c = published_pledge(api, "org", tree.b3, title="焦化承诺")
     api.post("/api/v1/pledges", {"pledger_type": "org", "pledger_id": tree.b1, "category": "key_tasks", "title": "草稿",
-                                 "targets": [{"name": "x", "target": 1}], "due_on": late}, status=201)
+                                 "targets": [{"name": "x", "target": 1}], "due_on": late, "historical": True},
+             status=201)
     api.post(f"/api/v1/pledges/{b}/progress", {"note": "过半", "values": {"降本": 400, "合格率": 99.9}},
              as_=("member", tree.m2), status=201)
 

@@ -89,7 +89,8 @@ def test_the_link_opens_nothing_else(api, tree, sent, pledge_client, settings):
 
 def test_due_and_lookback_reminders_link_to_pages_their_recipients_can_open(api, tree, pledge, sent, pledge_client):
     day = date(2026, 4, 1)
-    pid = published_pledge(api, "person", tree.m1, due_on=(day + timedelta(days=7)).isoformat(), title="七天后到期")
+    pid = published_pledge(api, "person", tree.m1, due_on=(day + timedelta(days=7)).isoformat(), title="七天后到期",
+                           historical=True)  # due in 2026-04: a past pledge recorded
     sent.clear()
     pledge.daily(day)
     [due] = notes(sent, "pledge_due")
@@ -111,7 +112,7 @@ def test_every_pledge_notification_link_is_absolute(api, tree, pledge, sent):
     api.post(f"/api/v1/pledges/{pid}/review", {"decision": "approve"}, as_=("member", tree.s1), status=200)
     api.post(f"/api/v1/pledges/{pid}/publish", as_=("member", tree.m1), status=200)
     api.post(f"/api/v1/pledges/{pid}/revise", {"reason": "回头看"}, as_=("member", tree.m1), status=200)
-    published_pledge(api, "org", tree.b2, due_on=(day - timedelta(days=7)).isoformat())
+    published_pledge(api, "org", tree.b2, due_on=(day - timedelta(days=7)).isoformat(), historical=True)
     pledge.daily(day)
     sent_notes = [SendNotification.from_payload(p) for p in sent.of("notify.send")]
     assert {n.category for n in sent_notes} == {"pledge_review", "pledge_due", "lookback", "coverage"}

@@ -17,11 +17,12 @@ def _notifications(sent) -> list[SendNotification]:
 def test_daily_sends_each_reminder_once_per_date(api, tree, pledge, sent):
     due = {name: (DAY + timedelta(days=d)).isoformat() for name, d in
            (("in7", 7), ("today", 0), ("late7", -7), ("late3", -3), ("later", 30))}
-    ids = {name: published_pledge(api, "person", tree.m1, due_on=day, title=name) for name, day in due.items()}
-    org_pledge = published_pledge(api, "org", tree.b2, due_on=due["today"], title="支部承诺")
+    ids = {name: published_pledge(api, "person", tree.m1, due_on=day, title=name, historical=True)
+           for name, day in due.items()}
+    org_pledge = published_pledge(api, "org", tree.b2, due_on=due["today"], title="支部承诺", historical=True)
     draft = api.post("/api/v1/pledges", {"pledger_type": "org", "pledger_id": tree.b3, "category": "key_tasks",
                                          "title": "草稿", "targets": [{"name": "a", "target": 1}],
-                                         "due_on": due["today"]}, status=201).get_json()["id"]
+                                         "due_on": due["today"], "historical": True}, status=201).get_json()["id"]
     sent.clear()
 
     report = pledge.daily(DAY)
@@ -48,7 +49,7 @@ def test_daily_sends_each_reminder_once_per_date(api, tree, pledge, sent):
 
 def test_a_complete_pledge_gets_no_overdue_reminders(api, tree, pledge, sent):
     late = (DAY - timedelta(days=7)).isoformat()
-    done = published_pledge(api, "person", tree.m1, due_on=late, title="已完成",
+    done = published_pledge(api, "person", tree.m1, due_on=late, title="已完成", historical=True,
                             targets=[{"name": "产量", "target": 10},
                                      {"name": "事故", "target": 0, "direction": "at_most"}])
     api.post(f"/api/v1/pledges/{done}/progress", {"values": {"产量": 12, "事故": 0}}, status=201)
@@ -67,6 +68,6 @@ def test_three_accidents_against_zero_are_not_met(api, tree):
     row = api.get(f"/api/v1/orgs/{tree.b1}/ledger", status=200).get_json()["items"][0]
     assert row["completion"] == 0.0 and row["targets"][0]["direction"] == "at_most"
     body = {"pledger_type": "person", "pledger_id": tree.m1, "category": "first_class_service", "title": "x",
-            "targets": [{"name": "a", "target": 1, "direction": "up"}], "due_on": "2026-12-31"}
+            "targets": [{"name": "a", "target": 1, "direction": "up"}], "due_on": "2099-12-31"}
     bad = api.post("/api/v1/pledges", body, lang="en", status=422).get_json()
     assert "targets" in bad["errors"] or any(k.startswith("targets") for k in bad["errors"])

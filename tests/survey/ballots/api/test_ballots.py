@@ -69,7 +69,7 @@ def test_a_ballot_takes_one_submission_and_none_once_closed(make_round, survey_c
     survey_client.post(f"/api/v1/rounds/{rid}/close", headers=admin)
     late = survey_client.post(f"/api/v1/ballots/{tokens[112]}", json={"answers": fill(ballot)})
     assert late.status_code == 409 and late.get_json()["error"] == "round_not_open"
-    assert "closed" in late.get_json()["message"]
+    assert "已结束" in late.get_json()["message"]  # the state in Chinese (closed)
 
 
 def test_twenty_concurrent_submissions_of_one_token_store_exactly_one_ballot(make_round, survey, settings, sent):
