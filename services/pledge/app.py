@@ -18,12 +18,13 @@ from services.pledge.ledger import pages as ledger_pages
 from services.pledge.ledger import routes as ledger_routes
 from services.pledge.pledges import reminders
 from services.pledge.pledges import routes as pledge_routes
+from services.pledge.suggestions import routes as suggestion_routes
 from services.pledge.supervision import routes as supervision_routes
 from shared.service import Service
 from shared.web import Api
 
 API_BLUEPRINTS = (*directory_routes.BLUEPRINTS, *import_routes.BLUEPRINTS, *pledge_routes.BLUEPRINTS,
-                  *ledger_routes.BLUEPRINTS, *supervision_routes.BLUEPRINTS)
+                  *ledger_routes.BLUEPRINTS, *supervision_routes.BLUEPRINTS, *suggestion_routes.BLUEPRINTS)
 PAGES = ledger_pages.BLUEPRINTS
 
 

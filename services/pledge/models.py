@@ -10,6 +10,7 @@ from services.pledge.pledges.models import (
     ProgressReport,
     SentReminder,
 )
+from services.pledge.suggestions.models import Suggestion, SuggestionAnswer
 from services.pledge.supervision.models import (
     ContactPoint,
     ContactVisit,
@@ -25,5 +26,6 @@ from services.pledge.supervision.models import (
 __all__ = [
     "Carrier", "ContactPoint", "ContactVisit", "DemoSite", "DemoSiteAction", "DemoSiteEvaluation", "ImportJob",
     "ImportUpload", "Inspection", "InspectionPledgeLink", "Org", "Person", "Pledge", "PledgeTransition",
-    "PledgeVersion", "ProgressReport", "QuarterlyComment", "SentReminder", "inspection_pledges",
+    "PledgeVersion", "ProgressReport", "QuarterlyComment", "SentReminder", "Suggestion", "SuggestionAnswer",
+    "inspection_pledges",
 ]

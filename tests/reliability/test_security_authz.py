@@ -40,6 +40,7 @@ BODIES = {
     "POST /api/v1/contact-points/{point_id}/visits": {"visited_on": "2025-01-02", "notes": "走访"},
     "PUT /api/v1/preferences/{person_id}": {"muted_categories": [], "channels": ["inbox"]},
     "PUT /api/v1/categories/{category}": {"mandatory": True},
+    "POST /api/v1/suggestions/{suggestion_id}/answer": {"decision": "answer", "reply": "已答复"},
 }
 
 # Reads an outsider may make by design: the published record of the group is open to its members and

@@ -210,11 +210,22 @@ def started(services, name: str, settings, sent):
     return service, service.create_app(settings).test_client()
 
 
+def _suggestion(service, person_id: int, org_id: int) -> str:
+    """An anonymous suggestion of ``m1`` to its branch (a member's own token submits it: written directly)."""
+    from services.pledge.suggestions.submitting import submit
+    from shared.principal import Principal
+
+    with service.unit_of_work() as ctx:
+        member = Principal(sub=str(person_id), roles=frozenset({"member"}))
+        return submit(ctx, member, {"org_id": org_id, "content": "意见", "anonymous": True})["id"]
+
+
 def build(services, name: str, settings, sent, admin: dict):
     """(service, client, ids by path parameter) of a fresh world in service ``name``."""
     service, client = started(services, name, settings, sent)
     if name == "pledge":
-        return service, client, build_pledge(client, admin)
+        ids = build_pledge(client, admin)
+        return service, client, {**ids, "suggestion_id": _suggestion(service, ids["person_id"], ids["org_id"])}
     if name == "survey":
         return service, client, build_survey(service, client, admin)
     return service, client, build_notify(service, client, admin, sent)
