@@ -9,6 +9,7 @@ from celery.schedules import crontab
 from flask import Flask
 
 import services.pledge.models  # noqa: F401  (every context's tables on Base.metadata)
+from services.pledge.daily_work import routes as daily_work_routes
 from services.pledge.db import Base
 from services.pledge.demo import seed
 from services.pledge.directory import routes as directory_routes
@@ -24,7 +25,8 @@ from shared.service import Service
 from shared.web import Api
 
 API_BLUEPRINTS = (*directory_routes.BLUEPRINTS, *import_routes.BLUEPRINTS, *pledge_routes.BLUEPRINTS,
-                  *ledger_routes.BLUEPRINTS, *supervision_routes.BLUEPRINTS, *suggestion_routes.BLUEPRINTS)
+                  *ledger_routes.BLUEPRINTS, *supervision_routes.BLUEPRINTS, *suggestion_routes.BLUEPRINTS,
+                  *daily_work_routes.BLUEPRINTS)
 PAGES = ledger_pages.BLUEPRINTS
 
 

@@ -41,6 +41,10 @@ BODIES = {
     "PUT /api/v1/preferences/{person_id}": {"muted_categories": [], "channels": ["inbox"]},
     "PUT /api/v1/categories/{category}": {"mandatory": True},
     "POST /api/v1/suggestions/{suggestion_id}/answer": {"decision": "answer", "reply": "已答复"},
+    "POST /api/v1/zones/{zone_id}/checks": {"checked_on": "2025-01-02", "results": {
+        "targets_on_time": True, "no_accident": True, "plans_completed": True, "no_discipline_breach": True,
+        "five_s_standards": True}},
+    "POST /api/v1/zones/{zone_id}/incidents": {"occurred_on": "2025-01-02", "kind": "safety"},
 }
 
 # Reads an outsider may make by design: the published record of the group is open to its members and

@@ -34,6 +34,8 @@ CREATIONS = {
     "POST /api/v1/demo-sites": lambda ids: {"org_id": ids["org_id"], "kind": "post", "level": "key"},
     "POST /api/v1/contact-points": lambda ids: {"leader_id": ids["person_id"], "org_id": ids["org_id"]},
     "POST /api/v1/suggestions": lambda ids: {"org_id": ids["org_id"], "content": "意见"},
+    "POST /api/v1/zones": lambda ids: {"org_id": ids["org_id"], "name": "责任区", "kind": "five_s",
+                                       "holder_ids": [ids["person_id"]]},
     "POST /api/v1/rounds": lambda ids: {"kind": "three_way", "title": "t", "root_org_id": 2,
                                         "closes_at": (utcnow() + timedelta(days=2)).isoformat()},
     "POST /api/v1/notifications": lambda ids: {"category": "general", "subject": "s", "recipients":
