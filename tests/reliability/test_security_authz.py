@@ -45,6 +45,7 @@ BODIES = {
         "targets_on_time": True, "no_accident": True, "plans_completed": True, "no_discipline_breach": True,
         "five_s_standards": True}},
     "POST /api/v1/zones/{zone_id}/incidents": {"occurred_on": "2025-01-02", "kind": "safety"},
+    "POST /api/v1/posts/{post_id}/end": {"until": "2099-01-02"},
 }
 
 # Reads an outsider may make by design: the published record of the group is open to its members and

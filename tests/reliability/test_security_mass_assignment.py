@@ -36,6 +36,12 @@ CREATIONS = {
     "POST /api/v1/suggestions": lambda ids: {"org_id": ids["org_id"], "content": "意见"},
     "POST /api/v1/zones": lambda ids: {"org_id": ids["org_id"], "name": "责任区", "kind": "five_s",
                                        "holder_ids": [ids["person_id"]]},
+    "POST /api/v1/posts": lambda ids: {"org_id": ids["org_id"], "title": "岗", "kind": "badge",
+                                       "holder_id": ids["person_id"], "since": "2025-01-01"},
+    "POST /api/v1/volunteering": lambda ids: {"org_id": ids["org_id"], "title": "进社区", "kind": "community",
+                                              "on": "2025-01-01", "hours": 2, "person_ids": [ids["person_id"]]},
+    "POST /api/v1/mentorships": lambda ids: {"mentor_id": ids["person_id"], "mentee_id": ids["_m3"],
+                                             "skill": "点检", "since": "2025-01-01"},
     "POST /api/v1/rounds": lambda ids: {"kind": "three_way", "title": "t", "root_org_id": 2,
                                         "closes_at": (utcnow() + timedelta(days=2)).isoformat()},
     "POST /api/v1/notifications": lambda ids: {"category": "general", "subject": "s", "recipients":

@@ -140,11 +140,13 @@ def build_pledge(client, admin: dict) -> dict:
                                                          "title": "动作"})["id"]
     point = post("/api/v1/contact-points", {"leader_id": leader, "org_id": b1})["id"]
     zone = post("/api/v1/zones", {"org_id": b1, "name": "5S责任区", "kind": "five_s", "holder_ids": [m1]})["id"]
+    duty = post("/api/v1/posts", {"org_id": b1, "title": "先锋岗", "kind": "vanguard_post", "holder_id": m1,
+                                  "since": TODAY})["id"]
     job = client.post("/api/v1/directory/import", headers=admin, content_type="multipart/form-data",
                       data={"file": (_csv(b"code,name,kind,parent_code\nZL9,x,branch,ZL\n"), "orgs.csv")})
     return {"org_id": b1, "person_id": m1, "pledge_id": pledge, "carrier_id": carrier, "inspection_id": inspection,
             "comment_id": comment, "site_id": site, "action_id": action, "point_id": point,
-            "job_id": _created(job)["job_id"], "letter_id": "0", "zone_id": zone,
+            "job_id": _created(job)["job_id"], "letter_id": "0", "zone_id": zone, "post_id": duty,
             "_c1": c1, "_c2": c2, "_m3": m3, "_b3": b3}
 
 

@@ -1,11 +1,11 @@
-"""HTTP endpoints of daily work: zones (党员责任区)."""
+"""HTTP endpoints of daily work: zones (党员责任区), posts and badges, volunteer service, 一助一 pairs."""
 
 from __future__ import annotations
 
 from flask.views import MethodView
 
+from services.pledge.daily_work import mentorships, posts, volunteering, zones
 from services.pledge.daily_work import schemas as s
-from services.pledge.daily_work import zones
 from shared.pagination import PageArgsSchema, page_schema
 from shared.web.blueprint import Blueprint
 
@@ -14,6 +14,12 @@ WRITERS = ("admin", "org_admin")
 
 zone_blp = Blueprint("zones", __name__, url_prefix="/api/v1/zones",
                      description="党员责任区 — responsibility zones, their checks and incidents")
+post_blp = Blueprint("posts", __name__, url_prefix="/api/v1/posts",
+                     description="党员先锋岗 / 挂牌上岗 — posts and badges held by a person")
+volunteering_blp = Blueprint("volunteering", __name__, url_prefix="/api/v1/volunteering",
+                             description="志愿服务 — volunteer activities and person-hours")
+mentorship_blp = Blueprint("mentorships", __name__, url_prefix="/api/v1/mentorships",
+                           description="一助一 — mentoring pairs")
 
 
 @zone_blp.route("")
@@ -89,4 +95,90 @@ class ZoneIncidents(MethodView):
         return zones.add_incident(ctx, principal, zone_id, data)
 
 
-BLUEPRINTS = (zone_blp,)
+# ---- posts and badges ------------------------------------------------------------------------
+@post_blp.route("")
+class Posts(MethodView):
+    @post_blp.authorize(*READERS)
+    @post_blp.arguments(s.PostQueryArgsSchema, location="query")
+    @post_blp.response(200, page_schema(s.PostSchema))
+    @post_blp.answers(404)
+    @post_blp.transaction(read_only=True)
+    def get(self, args, *, principal, ctx):
+        """List posts and badges (?org_id=&subtree=1&active=1&kind=&holder_id=)"""
+        return posts.list_posts(ctx, principal, args)
+
+    @post_blp.authorize(*WRITERS)
+    @post_blp.arguments(s.PostCreateSchema)
+    @post_blp.response(201, s.PostSchema)
+    @post_blp.transaction
+    def post(self, data, *, principal, ctx):
+        """Put a person of the org on a post or give a badge (挂牌上岗), from a date"""
+        return posts.create_post(ctx, principal, data)
+
+
+@post_blp.route("/<int:post_id>")
+class PostById(MethodView):
+    @post_blp.authorize(*READERS)
+    @post_blp.response(200, s.PostSchema)
+    @post_blp.answers(404)
+    @post_blp.transaction(read_only=True)
+    def get(self, post_id: int, *, principal, ctx):
+        """One post or badge"""
+        return posts.get_post(ctx, principal, post_id)
+
+
+@post_blp.route("/<int:post_id>/end")
+class PostEnd(MethodView):
+    @post_blp.authorize(*WRITERS)
+    @post_blp.arguments(s.PostEndSchema)
+    @post_blp.response(200, s.PostSchema)
+    @post_blp.answers(404)
+    @post_blp.transaction
+    def post(self, data, post_id: int, *, principal, ctx):
+        """End a post or badge on a date"""
+        return posts.end_post(ctx, principal, post_id, data)
+
+
+# ---- volunteer service -----------------------------------------------------------------------
+@volunteering_blp.route("")
+class Volunteering(MethodView):
+    @volunteering_blp.authorize(*READERS)
+    @volunteering_blp.arguments(s.VolunteeringQueryArgsSchema, location="query")
+    @volunteering_blp.response(200, s.VolunteeringPageSchema)
+    @volunteering_blp.answers(404)
+    @volunteering_blp.transaction(read_only=True)
+    def get(self, args, *, principal, ctx):
+        """Volunteer activities with person-hour totals (?org_id=&subtree=1&person_id=&year=)"""
+        return volunteering.list_activities(ctx, principal, args)
+
+    @volunteering_blp.authorize(*WRITERS)
+    @volunteering_blp.arguments(s.VolunteeringCreateSchema)
+    @volunteering_blp.response(201, s.VolunteeringSchema)
+    @volunteering_blp.transaction
+    def post(self, data, *, principal, ctx):
+        """Record a volunteer activity: the hours each participant gave"""
+        return volunteering.record_activity(ctx, principal, data)
+
+
+# ---- 一助一 ------------------------------------------------------------------------------------
+@mentorship_blp.route("")
+class Mentorships(MethodView):
+    @mentorship_blp.authorize(*READERS)
+    @mentorship_blp.arguments(s.MentorshipQueryArgsSchema, location="query")
+    @mentorship_blp.response(200, page_schema(s.MentorshipSchema))
+    @mentorship_blp.answers(404)
+    @mentorship_blp.transaction(read_only=True)
+    def get(self, args, *, principal, ctx):
+        """List 一助一 pairs (?org_id=&subtree=1&person_id=&active=1), by the mentor's org"""
+        return mentorships.list_pairs(ctx, principal, args)
+
+    @mentorship_blp.authorize(*WRITERS)
+    @mentorship_blp.arguments(s.MentorshipCreateSchema)
+    @mentorship_blp.response(201, s.MentorshipSchema)
+    @mentorship_blp.transaction
+    def post(self, data, *, principal, ctx):
+        """Pair a party member with a colleague to pass on a skill"""
+        return mentorships.pair(ctx, principal, data)
+
+
+BLUEPRINTS = (zone_blp, post_blp, volunteering_blp, mentorship_blp)

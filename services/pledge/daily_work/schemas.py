@@ -5,7 +5,7 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import validate as v
 
-from services.pledge.daily_work.domain import zones
+from services.pledge.daily_work.domain import service, zones
 from services.pledge.directory.domain.rules import MAX_ID
 from shared.pagination import PageArgsSchema
 
@@ -93,3 +93,110 @@ class ZoneSchema(ma.Schema):
 
 class ZoneQueryArgsSchema(OrgScopedQueryArgsSchema):
     kind = ma.fields.String(validate=v.OneOf(zones.ZONE_KINDS))
+
+
+# ---- posts and badges ----------------------------------------------------------------------
+class PostCreateSchema(ma.Schema):
+    org_id = _id(required=True)
+    title = _text(200)
+    kind = ma.fields.String(required=True, validate=v.OneOf(service.POST_KINDS))
+    holder_id = _id(required=True)
+    since = ma.fields.Date(required=True)
+    until = ma.fields.Date(load_default=None, allow_none=True)
+
+
+class PostEndSchema(ma.Schema):
+    until = ma.fields.Date(required=True)
+
+
+class PostSchema(ma.Schema):
+    id = ma.fields.Integer(required=True)
+    org_id = ma.fields.Integer(required=True)
+    title = ma.fields.String(required=True)
+    kind = ma.fields.String(required=True, validate=v.OneOf(service.POST_KINDS))
+    holder_id = ma.fields.Integer(required=True)
+    holder_name = ma.fields.String(allow_none=True)
+    since = ma.fields.Date(required=True)
+    until = ma.fields.Date(allow_none=True)
+    active = ma.fields.Boolean(required=True, metadata={"description": "on duty today"})
+    created_by = ma.fields.String(allow_none=True)
+    created_at = ma.fields.DateTime()
+
+
+class PostQueryArgsSchema(OrgScopedQueryArgsSchema):
+    active = ma.fields.Boolean(metadata={"description": "1: on duty today; 0: not (yet, or any more)"})
+    kind = ma.fields.String(validate=v.OneOf(service.POST_KINDS))
+    holder_id = _id()
+
+
+# ---- volunteer service ---------------------------------------------------------------------
+class VolunteeringCreateSchema(ma.Schema):
+    org_id = _id(required=True)
+    title = _text(200)
+    kind = ma.fields.String(required=True, validate=v.OneOf(service.VOLUNTEER_KINDS))
+    on = ma.fields.Date(required=True)
+    hours = ma.fields.Float(required=True, validate=v.Range(min=0, min_inclusive=False, max=service.MAX_HOURS),
+                            metadata={"description": "hours each participant gave"})
+    person_ids = ma.fields.List(_id(), required=True, validate=v.Length(min=1, max=500))
+
+
+class VolunteeringSchema(ma.Schema):
+    id = ma.fields.Integer(required=True)
+    org_id = ma.fields.Integer(required=True)
+    title = ma.fields.String(required=True)
+    kind = ma.fields.String(required=True, validate=v.OneOf(service.VOLUNTEER_KINDS))
+    on = ma.fields.Date(required=True)
+    hours = ma.fields.Float(required=True)
+    person_ids = ma.fields.List(ma.fields.Integer(), required=True)
+    person_hours = ma.fields.Float(required=True)
+    created_by = ma.fields.String(allow_none=True)
+    created_at = ma.fields.DateTime()
+
+
+class VolunteerTotalsSchema(ma.Schema):
+    hours = ma.fields.Float(required=True, metadata={"description": "person-hours"})
+    people = ma.fields.Integer(required=True)
+    activities = ma.fields.Integer(required=True)
+
+
+class VolunteeringPageSchema(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(VolunteeringSchema), required=True)
+    total = ma.fields.Integer(required=True)
+    page = ma.fields.Integer(required=True)
+    page_size = ma.fields.Integer(required=True)
+    totals = ma.fields.Nested(VolunteerTotalsSchema, required=True)
+
+
+class VolunteeringQueryArgsSchema(OrgScopedQueryArgsSchema):
+    person_id = _id()
+    year = ma.fields.Integer(validate=v.Range(min=2000, max=2100))
+    kind = ma.fields.String(validate=v.OneOf(service.VOLUNTEER_KINDS))
+
+
+# ---- 一助一 ----------------------------------------------------------------------------------
+class MentorshipCreateSchema(ma.Schema):
+    mentor_id = _id(required=True)
+    mentee_id = _id(required=True)
+    skill = _text(200)
+    since = ma.fields.Date(required=True)
+    until = ma.fields.Date(load_default=None, allow_none=True)
+
+
+class MentorshipSchema(ma.Schema):
+    id = ma.fields.Integer(required=True)
+    mentor_id = ma.fields.Integer(required=True)
+    mentor_name = ma.fields.String(allow_none=True)
+    mentee_id = ma.fields.Integer(required=True)
+    mentee_name = ma.fields.String(allow_none=True)
+    org_id = ma.fields.Integer(required=True, metadata={"description": "the mentor's org"})
+    skill = ma.fields.String(required=True)
+    since = ma.fields.Date(required=True)
+    until = ma.fields.Date(allow_none=True)
+    active = ma.fields.Boolean(required=True)
+    created_by = ma.fields.String(allow_none=True)
+    created_at = ma.fields.DateTime()
+
+
+class MentorshipQueryArgsSchema(OrgScopedQueryArgsSchema):
+    person_id = _id(metadata={"description": "pairs where this person mentors or is mentored"})
+    active = ma.fields.Boolean()
