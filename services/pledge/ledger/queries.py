@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
+from services.pledge.daily_work import board as daily_work
 from services.pledge.directory.lookups import get_org, in_subtree
 from services.pledge.directory.models import Org
 from services.pledge.ledger.domain.board import MAX_ROWS, summary
@@ -130,7 +131,8 @@ def ledger_xlsx(ctx: Context, org_id: int, args: dict) -> tuple[str, bytes]:
     today = ctx.today()
     org = get_org(ctx.session, org_id)
     rows = ledger_rows(ctx.session, org, args, today)
-    body = ledger_workbook(org.name, period_label(ctx.session, args, today), rows, today)
+    body = ledger_workbook(org.name, period_label(ctx.session, args, today), rows, today,
+                           daily_work.sheets(ctx.session, org, today))
     return f"{org.name}承诺台账-{today.isoformat()}.xlsx", body
 
 
@@ -140,4 +142,5 @@ def board(ctx: Context, org_id: int) -> dict[str, Any]:
     org = get_org(ctx.session, org_id)
     rows = list(islice(ledger_rows(ctx.session, org, {}, today), MAX_ROWS))
     total = ledger_page(ctx.session, org_id, {"page": 1, "page_size": 1}, today)["total"]
-    return {"org": org, "rows": rows, "total": total, "summary": summary(rows), "today": today}
+    return {"org": org, "rows": rows, "total": total, "summary": summary(rows), "today": today,
+            "daily": daily_work.sections(ctx.session, org, today)}

@@ -1,0 +1,61 @@
+"""What the board (``/board/{org}``) and the ledger spreadsheet show of daily work in an org's subtree: its
+zones with days without incident, the posts and badges on duty today, the year's volunteer hours.
+Published like the ledger: no caller scope (the page is the intranet's wall)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import extract, or_, select
+from sqlalchemy.orm import Session
+
+from services.pledge.daily_work import posts, volunteering, zones
+from services.pledge.daily_work.models import Post, VolunteerActivity, Zone
+from services.pledge.directory.models import Org, Person
+
+MAX_ITEMS = 200  # per section on the page; the spreadsheet takes them all
+
+
+def _in(org: Org, model) -> Any:
+    return select(model, Org.name.label("org_name")).join(Org, Org.id == model.org_id).where(
+        Org.path.startswith(org.path))
+
+
+def zone_rows(session: Session, org: Org, today: date, limit: int | None = MAX_ITEMS) -> list[dict]:
+    rows = session.execute(_in(org, Zone).order_by(Zone.org_id, Zone.id).limit(limit)).all()
+    ids = {pid for r in rows for pid in r.Zone.holder_ids}
+    names = dict(session.execute(select(Person.id, Person.name).where(Person.id.in_(ids))).all()) if ids else {}
+    return [{**zones.view(session, r.Zone, today), "org_name": r.org_name,
+             "holder_names": [names.get(pid, pid) for pid in r.Zone.holder_ids]} for r in rows]
+
+
+def post_rows(session: Session, org: Org, today: date, limit: int | None = MAX_ITEMS) -> list[dict]:
+    on_duty = (Post.since <= today) & or_(Post.until.is_(None), Post.until >= today)
+    rows = session.execute(_in(org, Post).where(on_duty).order_by(Post.kind, Post.org_id, Post.id).limit(limit)).all()
+    return [{**posts.view(session, r.Post, today), "org_name": r.org_name} for r in rows]
+
+
+def volunteer_year(session: Session, org: Org, year: int) -> dict[str, Any]:
+    stmt = select(VolunteerActivity).join(Org, Org.id == VolunteerActivity.org_id).where(
+        Org.path.startswith(org.path), extract("year", VolunteerActivity.on) == year)
+    return {"year": year, **volunteering.totals(session, stmt, None)}
+
+
+def volunteer_rows(session: Session, org: Org, year: int) -> list[dict]:
+    stmt = _in(org, VolunteerActivity).where(extract("year", VolunteerActivity.on) == year)
+    rows = session.execute(stmt.order_by(VolunteerActivity.on, VolunteerActivity.id)).all()
+    return [{**volunteering.view(r.VolunteerActivity), "org_name": r.org_name} for r in rows]
+
+
+def sections(session: Session, org: Org, today: date) -> dict[str, Any]:
+    """The board's daily-work sections."""
+    return {"zones": zone_rows(session, org, today), "posts": post_rows(session, org, today),
+            "volunteer": volunteer_year(session, org, today.year)}
+
+
+def sheets(session: Session, org: Org, today: date) -> dict[str, Any]:
+    """Everything the ledger spreadsheet's daily-work sheets list."""
+    return {"zones": zone_rows(session, org, today, None), "posts": post_rows(session, org, today, None),
+            "volunteer": volunteer_year(session, org, today.year),
+            "activities": volunteer_rows(session, org, today.year)}
