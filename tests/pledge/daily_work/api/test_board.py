@@ -46,7 +46,8 @@ def test_the_ledger_spreadsheet_has_sheets_for_zones_posts_and_volunteering(api,
                                                      status=200).data))
     assert book.sheetnames == ["承诺台账", "党员责任区", "先锋岗", "志愿服务"]
     zones = list(book["党员责任区"].iter_rows(values_only=True))
-    assert zones[0][0] == "转炉厂党委党员责任区" and zones[2][1:6] == ("转炉平台5S责任区", "炼钢一支部", "5S", "张三", 12)
+    assert zones[0][0] == "转炉厂党委党员责任区"
+    assert zones[2][1:6] == ("转炉平台5S责任区", "炼钢一支部", "5S", "张三", 12)
     posts = list(book["先锋岗"].iter_rows(values_only=True))
     assert [r[1] for r in posts[2:]] == ["炉前安全监护"] and posts[2][2] == "安全监护志愿者"
     volunteering = list(book["志愿服务"].iter_rows(values_only=True))
