@@ -9,6 +9,7 @@ from celery.schedules import crontab
 from flask import Flask
 
 import services.pledge.models  # noqa: F401  (every context's tables on Base.metadata)
+from services.pledge.daily_work import reminders as daily_work_reminders
 from services.pledge.daily_work import routes as daily_work_routes
 from services.pledge.db import Base
 from services.pledge.demo import seed
@@ -49,7 +50,7 @@ class PledgeService(Service):
 
     def daily(self, day: date) -> dict[str, Any]:
         with self.unit_of_work() as ctx:
-            return reminders.run_daily(ctx, day)
+            return {**reminders.run_daily(ctx, day), **daily_work_reminders.run_daily(ctx, day)}
 
     def seed_demo(self) -> dict[str, Any]:
         return seed.seed_demo(self.unit_of_work)

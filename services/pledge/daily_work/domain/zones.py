@@ -59,5 +59,10 @@ def next_check_due(since: date, last_check: date | None, every_days: int) -> dat
     return (last_check or since) + timedelta(days=every_days)
 
 
+def check_reminder_due(due: date, day: date) -> bool:
+    """Remind the holders on the day a check falls due, then weekly while it stays undone."""
+    return day >= due and (day - due).days % 7 == 0
+
+
 def in_future(day: date, today: date) -> bool:
     return day > today

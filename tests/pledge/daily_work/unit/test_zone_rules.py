@@ -51,3 +51,11 @@ def test_days_without_incident_never_exceed_the_zones_age_nor_go_negative(offset
 def test_a_check_is_due_every_period_from_the_last_one():
     assert next_check_due(START, None, 30) == date(2026, 1, 31)
     assert next_check_due(START, date(2026, 2, 10), 30) == date(2026, 3, 12)
+
+
+def test_a_due_check_is_reminded_on_the_day_then_weekly():
+    from services.pledge.daily_work.domain.zones import check_reminder_due
+
+    due = date(2026, 3, 1)
+    assert check_reminder_due(due, due) and check_reminder_due(due, due + timedelta(days=14))
+    assert not check_reminder_due(due, due - timedelta(days=1)) and not check_reminder_due(due, due + timedelta(days=3))

@@ -25,7 +25,7 @@ def test_daily_sends_each_reminder_once_per_date(api, tree, pledge, sent):
     sent.clear()
 
     report = pledge.daily(DAY)
-    assert report == {"pledge_due": 4, "lookback": 2}
+    assert report == {"pledge_due": 4, "lookback": 2, "zone_check": 0, "post_ending": 0}
     notes = _notifications(sent)
     due_notes = {n.link.rsplit("/", 1)[1]: n for n in notes if n.category == "pledge_due"}
     assert set(due_notes) == {str(ids["in7"]), str(ids["today"]), str(ids["late7"]), str(org_pledge)}
@@ -39,6 +39,7 @@ def test_daily_sends_each_reminder_once_per_date(api, tree, pledge, sent):
     assert {n.key for n in lookback} == {f"lookback:{tree.b1}:2026Q2", f"lookback:{tree.b2}:2026Q2"}
 
     sent.clear()
-    assert pledge.daily(DAY) == {"pledge_due": 0, "lookback": 0}
+    assert pledge.daily(DAY) == {"pledge_due": 0, "lookback": 0, "zone_check": 0, "post_ending": 0}
     assert sent.of("notify.send") == []
-    assert pledge.daily(DAY + timedelta(days=7)) == {"pledge_due": 4, "lookback": 0}  # weekly while overdue
+    assert pledge.daily(DAY + timedelta(days=7)) == {"pledge_due": 4, "lookback": 0, "zone_check": 0,
+                                                     "post_ending": 0}  # weekly while overdue
