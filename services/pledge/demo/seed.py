@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from services.pledge.demo import supervision
+from services.pledge.demo import daily_work, supervision
 from services.pledge.directory.importing.upsert import OrgIndex, upsert_orgs, upsert_people
 from services.pledge.directory.models import Org, Person
 from services.pledge.pledges import actions, carriers, drafts, progress
@@ -181,4 +181,7 @@ def seed_demo(unit_of_work: UnitOfWork, today: date | None = None) -> dict[str, 
 def _supervision(unit_of_work: UnitOfWork, today: date) -> dict[str, Any]:
     """Demo sites, contact points, inspections and comments (``supervision.seed`` adds only what is missing)."""
     with unit_of_work() as ctx:
-        return {"supervision": supervision.seed(ctx.session, today)}
+        report = {"supervision": supervision.seed(ctx.session, today)}
+    with unit_of_work() as ctx:
+        report["daily_work"] = daily_work.seed(ctx, today)
+    return report
