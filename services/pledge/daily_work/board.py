@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import extract, or_, select
 from sqlalchemy.orm import Session
 
-from services.pledge.daily_work import posts, volunteering, zones
+from services.pledge.daily_work import photos, posts, volunteering, zones
 from services.pledge.daily_work.models import Post, VolunteerActivity, Zone
 from services.pledge.directory.models import Org, Person
 
@@ -49,9 +49,17 @@ def volunteer_rows(session: Session, org: Org, year: int) -> list[dict]:
 
 
 def sections(session: Session, org: Org, today: date) -> dict[str, Any]:
-    """The board's daily-work sections."""
-    return {"zones": zone_rows(session, org, today), "posts": post_rows(session, org, today),
-            "volunteer": volunteer_year(session, org, today.year)}
+    """The board's daily-work sections, with whose photos it shows (照片上墙)."""
+    zone_list, post_list = zone_rows(session, org, today), post_rows(session, org, today)
+    shown = {pid for z in zone_list for pid in z["holder_ids"]} | {p["holder_id"] for p in post_list}
+    return {"zones": zone_list, "posts": post_list, "volunteer": volunteer_year(session, org, today.year),
+            "photos": photos.with_photos(session, shown)}
+
+
+def photo(session: Session, org: Org, today: date, person_id: int) -> bytes:
+    """A photo of someone the org's board shows; 404 for anyone else."""
+    shown = sections(session, org, today)
+    return photos.board_photo(session, shown["photos"], person_id)
 
 
 def sheets(session: Session, org: Org, today: date) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Table,
     Text,
@@ -165,3 +166,15 @@ class Mentorship(Base):
 
     __table_args__ = (CheckConstraint("mentor_id <> mentee_id", name="two_people"),
                       CheckConstraint("until IS NULL OR until >= since", name="until_after_since"))
+
+
+class PersonPhoto(Base):
+    """照片上墙: a person's photo, re-encoded (JPEG, no metadata of the upload)."""
+
+    __tablename__ = "person_photos"
+
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), primary_key=True)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)

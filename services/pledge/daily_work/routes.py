@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from flask import Response
 from flask.views import MethodView
 
-from services.pledge.daily_work import mentorships, posts, volunteering, zones
+from services.pledge.daily_work import mentorships, photos, posts, volunteering, zones
 from services.pledge.daily_work import schemas as s
 from shared.pagination import PageArgsSchema, page_schema
 from shared.web.blueprint import Blueprint
@@ -18,6 +19,8 @@ post_blp = Blueprint("posts", __name__, url_prefix="/api/v1/posts",
                      description="党员先锋岗 / 挂牌上岗 — posts and badges held by a person")
 volunteering_blp = Blueprint("volunteering", __name__, url_prefix="/api/v1/volunteering",
                              description="志愿服务 — volunteer activities and person-hours")
+photo_blp = Blueprint("photos", __name__, url_prefix="/api/v1/people",
+                      description="照片上墙 — a person's photo (JPEG/PNG in, a re-encoded JPEG out)")
 mentorship_blp = Blueprint("mentorships", __name__, url_prefix="/api/v1/mentorships",
                            description="一助一 — mentoring pairs")
 
@@ -181,4 +184,34 @@ class Mentorships(MethodView):
         return mentorships.pair(ctx, principal, data)
 
 
-BLUEPRINTS = (zone_blp, post_blp, volunteering_blp, mentorship_blp)
+# ---- member photos -----------------------------------------------------------------------------
+@photo_blp.route("/<int:person_id>/photo")
+class PersonPhoto(MethodView):
+    @photo_blp.authorize(*READERS)
+    @photo_blp.response(200, content_type="image/jpeg", description="the photo, a JPEG without metadata")
+    @photo_blp.answers(404)
+    @photo_blp.transaction(read_only=True)
+    def get(self, person_id: int, *, principal, ctx):
+        """A person's photo"""
+        body = photos.read_photo(ctx.session, principal, person_id)
+        return Response(body, mimetype="image/jpeg", headers={"Cache-Control": "private, max-age=300"})
+
+    @photo_blp.authorize("admin", "org_admin", "member")
+    @photo_blp.arguments(s.PhotoUploadSchema, location="files")
+    @photo_blp.response(200, s.PhotoSchema)
+    @photo_blp.answers(404, 413, 415)
+    @photo_blp.transaction
+    def put(self, files, person_id: int, *, principal, ctx):
+        """Upload a person's photo (the person, or an admin over their org): checked from the bytes, re-encoded"""
+        return photos.put_photo(ctx, principal, person_id, files.get("file"))
+
+    @photo_blp.authorize("admin", "org_admin", "member")
+    @photo_blp.response(204)
+    @photo_blp.answers(404)
+    @photo_blp.transaction
+    def delete(self, person_id: int, *, principal, ctx):
+        """Remove a person's photo"""
+        photos.remove_photo(ctx, principal, person_id)
+
+
+BLUEPRINTS = (zone_blp, post_blp, volunteering_blp, mentorship_blp, photo_blp)

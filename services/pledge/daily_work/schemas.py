@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import marshmallow as ma
+from flask_smorest.fields import Upload
 from marshmallow import validate as v
 
 from services.pledge.daily_work.domain import service, zones
@@ -200,3 +201,17 @@ class MentorshipSchema(ma.Schema):
 class MentorshipQueryArgsSchema(OrgScopedQueryArgsSchema):
     person_id = _id(metadata={"description": "pairs where this person mentors or is mentored"})
     active = ma.fields.Boolean()
+
+
+# ---- member photos -------------------------------------------------------------------------
+class PhotoUploadSchema(ma.Schema):
+    file = Upload(load_default=None, metadata={"description": "JPEG or PNG, at most 2 MB"})
+
+
+class PhotoSchema(ma.Schema):
+    person_id = ma.fields.Integer(required=True)
+    width = ma.fields.Integer(required=True)
+    height = ma.fields.Integer(required=True)
+    bytes = ma.fields.Integer(required=True, metadata={"description": "size of the re-encoded JPEG"})
+    content_type = ma.fields.String(required=True)
+    updated_at = ma.fields.DateTime()

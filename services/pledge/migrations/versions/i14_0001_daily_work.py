@@ -1,9 +1,9 @@
 """i14 daily work: suggestions (征求意见) and the pledges citing them; zones (党员责任区) with holders, checks,
-incidents; posts and badges; volunteer activities and participants; 一助一 mentorships
+incidents; posts and badges; volunteer activities and participants; 一助一 mentorships; member photos
 
 Revision ID: i14_0001_daily_work
 Revises: 0003_supervision
-Create Date: 2026-12-01 18:18:24.676209
+Create Date: 2026-12-01 18:28:27.167915
 
 """
 from typing import Sequence, Union
@@ -77,6 +77,15 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_mentorships_mentor_id'), ['mentor_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_mentorships_org_id'), ['org_id'], unique=False)
 
+    op.create_table('person_photos',
+    sa.Column('person_id', sa.Integer(), nullable=False),
+    sa.Column('data', sa.LargeBinary(), nullable=False),
+    sa.Column('width', sa.Integer(), nullable=False),
+    sa.Column('height', sa.Integer(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['person_id'], ['people.id'], name=op.f('fk_person_photos_person_id_people'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('person_id', name=op.f('pk_person_photos'))
+    )
     op.create_table('posts',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('org_id', sa.Integer(), nullable=False),
@@ -211,6 +220,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_posts_holder_id'))
 
     op.drop_table('posts')
+    op.drop_table('person_photos')
     with op.batch_alter_table('mentorships', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_mentorships_org_id'))
         batch_op.drop_index(batch_op.f('ix_mentorships_mentor_id'))
