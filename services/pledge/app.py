@@ -21,6 +21,7 @@ from services.pledge.ledger import routes as ledger_routes
 from services.pledge.pledges import reminders
 from services.pledge.pledges import routes as pledge_routes
 from services.pledge.suggestions import routes as suggestion_routes
+from services.pledge.suggestions import upkeep as suggestion_upkeep
 from services.pledge.supervision import routes as supervision_routes
 from shared.service import Service
 from shared.web import Api
@@ -50,7 +51,10 @@ class PledgeService(Service):
 
     def daily(self, day: date) -> dict[str, Any]:
         with self.unit_of_work() as ctx:
-            return {**reminders.run_daily(ctx, day), **daily_work_reminders.run_daily(ctx, day)}
+            report = {**reminders.run_daily(ctx, day), **daily_work_reminders.run_daily(ctx, day)}
+        with self.unit_of_work() as ctx:  # its own short transaction: CLUSTER locks the table while it runs
+            suggestion_upkeep.reorder_storage(ctx.session)
+        return report
 
     def seed_demo(self) -> dict[str, Any]:
         return seed.seed_demo(self.unit_of_work)

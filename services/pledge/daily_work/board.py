@@ -26,14 +26,16 @@ def zone_rows(session: Session, org: Org, today: date, limit: int | None = MAX_I
     rows = session.execute(_in(org, Zone).order_by(Zone.org_id, Zone.id).limit(limit)).all()
     ids = {pid for r in rows for pid in r.Zone.holder_ids}
     names = dict(session.execute(select(Person.id, Person.name).where(Person.id.in_(ids))).all()) if ids else {}
-    return [{**zones.view(session, r.Zone, today), "org_name": r.org_name,
-             "holder_names": [names.get(pid, pid) for pid in r.Zone.holder_ids]} for r in rows]
+    shown = zones.views(session, [r.Zone for r in rows], today)
+    return [{**view, "org_name": r.org_name, "holder_names": [names.get(pid, pid) for pid in r.Zone.holder_ids]}
+            for view, r in zip(shown, rows, strict=True)]
 
 
 def post_rows(session: Session, org: Org, today: date, limit: int | None = MAX_ITEMS) -> list[dict]:
     on_duty = (Post.since <= today) & or_(Post.until.is_(None), Post.until >= today)
     rows = session.execute(_in(org, Post).where(on_duty).order_by(Post.kind, Post.org_id, Post.id).limit(limit)).all()
-    return [{**posts.view(session, r.Post, today), "org_name": r.org_name} for r in rows]
+    return [{**view, "org_name": r.org_name} for view, r in zip(posts.views(session, [r.Post for r in rows], today),
+                                                                  rows, strict=True)]
 
 
 def volunteer_year(session: Session, org: Org, year: int) -> dict[str, Any]:

@@ -38,13 +38,13 @@ def _checked(session: Session, data: dict) -> Person:
     return mentor
 
 
-def view(session: Session, pair: Mentorship, today) -> dict[str, Any]:
-    out = {c.key: getattr(pair, c.key) for c in Mentorship.__table__.columns}
-    names = dict(session.execute(select(Person.id, Person.name).where(Person.id.in_([pair.mentor_id,
-                                                                                      pair.mentee_id]))).all())
-    out.update(mentor_name=names.get(pair.mentor_id), mentee_name=names.get(pair.mentee_id),
-               active=active_on(pair.since, pair.until, today))
-    return out
+def views(session: Session, pairs: list[Mentorship], today) -> list[dict[str, Any]]:
+    """Each pair with both names (one query for the lot) and whether it runs ``today``."""
+    ids = {p.mentor_id for p in pairs} | {p.mentee_id for p in pairs}
+    names = dict(session.execute(select(Person.id, Person.name).where(Person.id.in_(ids))).all()) if ids else {}
+    return [{**{c.key: getattr(p, c.key) for c in Mentorship.__table__.columns},
+             "mentor_name": names.get(p.mentor_id), "mentee_name": names.get(p.mentee_id),
+             "active": active_on(p.since, p.until, today)} for p in pairs]
 
 
 def pair(ctx: Context, principal: Principal, data: dict) -> dict[str, Any]:
@@ -54,7 +54,7 @@ def pair(ctx: Context, principal: Principal, data: dict) -> dict[str, Any]:
     mentorship = Mentorship(org_id=mentor.org_id, created_by=actor(principal), **data)
     session.add(mentorship)
     session.flush()
-    return view(session, mentorship, ctx.today())
+    return views(session, [mentorship], ctx.today())[0]
 
 
 def list_pairs(ctx: Context, principal: Principal, args: dict) -> dict[str, Any]:
@@ -67,6 +67,6 @@ def list_pairs(ctx: Context, principal: Principal, args: dict) -> dict[str, Any]
         stmt = stmt.where(on if args["active"] else ~on)
     page = paginate(session, stmt.order_by(Mentorship.since.desc(), Mentorship.id.desc()), args["page"],
                     args["page_size"])
-    return {**page, "items": [view(session, m, today) for m in page["items"]]}
+    return {**page, "items": views(session, page["items"], today)}
 
 

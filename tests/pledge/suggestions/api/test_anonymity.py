@@ -27,6 +27,15 @@ def _cells(row: dict) -> set[str]:
     return out
 
 
+def test_after_the_nightly_run_rows_lie_in_id_order_not_arrival_order(pledge, api, tree):
+    made = [api.post(URL, {"org_id": tree.b1, "content": f"意见{i}", "anonymous": True}, as_=("member", tree.m1),
+                     status=201).get_json()["id"] for i in range(12)]
+    pledge.daily(date.today())
+    with pledge.db.session() as s:
+        stored = [r.id for r in s.execute(select(Suggestion.__table__))]  # storage order: no ORDER BY
+    assert sorted(stored) == stored and set(stored) == set(made)
+
+
 def test_a_dump_cannot_join_an_anonymous_suggestion_to_its_author(pledge, api, tree):
     author = ("member", tree.m2)
     signed = api.post(URL, {"org_id": tree.b1, "content": "食堂窗口太少"}, as_=("member", tree.m1),
