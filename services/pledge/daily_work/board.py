@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import extract, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from services.pledge.daily_work import photos, posts, volunteering, zones
@@ -40,12 +40,12 @@ def post_rows(session: Session, org: Org, today: date, limit: int | None = MAX_I
 
 def volunteer_year(session: Session, org: Org, year: int) -> dict[str, Any]:
     stmt = select(VolunteerActivity).join(Org, Org.id == VolunteerActivity.org_id).where(
-        Org.path.startswith(org.path), extract("year", VolunteerActivity.on) == year)
+        Org.path.startswith(org.path), volunteering.in_year(year))
     return {"year": year, **volunteering.totals(session, stmt, None)}
 
 
 def volunteer_rows(session: Session, org: Org, year: int) -> list[dict]:
-    stmt = _in(org, VolunteerActivity).where(extract("year", VolunteerActivity.on) == year)
+    stmt = _in(org, VolunteerActivity).where(volunteering.in_year(year))
     rows = session.execute(stmt.order_by(VolunteerActivity.on, VolunteerActivity.id)).all()
     return [{**volunteering.view(r.VolunteerActivity), "org_name": r.org_name} for r in rows]
 

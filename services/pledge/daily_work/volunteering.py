@@ -3,9 +3,10 @@ person-hours per person, org or subtree."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, extract, select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from services.pledge.daily_work.domain.service import person_hours
@@ -42,10 +43,15 @@ def record_activity(ctx: Context, principal: Principal, data: dict) -> dict[str,
     return view(activity)
 
 
+def in_year(year: int):
+    """Activities of a calendar year, as a range on the indexed day."""
+    return VolunteerActivity.on.between(date(year, 1, 1), date(year, 12, 31))
+
+
 def _filtered(session: Session, principal: Principal, args: dict) -> Select:
     stmt = scoped(session, principal, select(VolunteerActivity).join(Org, Org.id == VolunteerActivity.org_id), args)
     if args.get("year") is not None:
-        stmt = stmt.where(extract("year", VolunteerActivity.on) == args["year"])
+        stmt = stmt.where(in_year(args["year"]))
     if args.get("kind"):
         stmt = stmt.where(VolunteerActivity.kind == args["kind"])
     if args.get("person_id") is not None:
