@@ -6,11 +6,11 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from sqlalchemy import select, true
+from sqlalchemy import Select, select, true
 from sqlalchemy.orm import Session
 
 from services.pledge.suggestions.access import readable_org, reader_path
-from services.pledge.suggestions.domain.rules import author_shown, covers
+from services.pledge.suggestions.domain.rules import author_shown, covers, is_author
 from services.pledge.suggestions.models import Suggestion, SuggestionAnswer
 from shared.errors import Forbidden, NotFound
 from shared.pagination import paginate
@@ -39,7 +39,7 @@ def answering_pledges(session: Session, ids: list[str]) -> dict[str, list[int]]:
 
 
 def load(session: Session, principal: Principal, suggestion_id: str) -> Suggestion:
-    """404 unknown, 403 outside what the caller reads."""
+    """404 unknown, 403 outside what the caller reads (to read and answer)."""
     suggestion = session.get(Suggestion, suggestion_id) if len(suggestion_id) == 32 else None
     if suggestion is None:
         raise NotFound()
@@ -48,15 +48,33 @@ def load(session: Session, principal: Principal, suggestion_id: str) -> Suggesti
     return suggestion
 
 
+def _own(session: Session, principal: Principal, suggestion_id: str) -> Suggestion | None:
+    """The caller's own signed suggestion (an anonymous one is nobody's)."""
+    suggestion = session.get(Suggestion, suggestion_id) if len(suggestion_id) == 32 else None
+    if suggestion is not None and principal.person_id is not None and is_author(principal.person_id, suggestion):
+        return suggestion
+    return None
+
+
 def get_suggestion(session: Session, principal: Principal, suggestion_id: str) -> dict[str, Any]:
-    suggestion = load(session, principal, suggestion_id)
+    suggestion = _own(session, principal, suggestion_id) or load(session, principal, suggestion_id)
     return view(suggestion, answering_pledges(session, [suggestion.id])[suggestion.id])
 
 
-def list_suggestions(session: Session, principal: Principal, args: dict) -> dict[str, Any]:
-    """``?org_id=&subtree=1&state=`` within what the caller reads; newest day first."""
+def _base(session: Session, principal: Principal, args: dict) -> Select:
+    if args.get("mine"):  # a member's own signed suggestions, with their answers
+        if principal.person_id is None:
+            raise Forbidden()
+        return select(Suggestion).where(Suggestion.author_id == principal.person_id,
+                                        Suggestion.anonymous.is_(False))
     path = reader_path(session, principal)
-    stmt = select(Suggestion).where(Suggestion.org_path.startswith(path) if path else true())
+    return select(Suggestion).where(Suggestion.org_path.startswith(path) if path else true())
+
+
+def list_suggestions(session: Session, principal: Principal, args: dict) -> dict[str, Any]:
+    """``?org_id=&subtree=1&state=`` within what the caller reads (``?mine=1``: the caller's own signed ones);
+    newest day first."""
+    stmt = _base(session, principal, args)
     if args.get("org_id") is not None:
         org = readable_org(session, principal, args["org_id"])
         stmt = stmt.where(Suggestion.org_path.startswith(org.path) if args.get("subtree")

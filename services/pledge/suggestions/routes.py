@@ -24,7 +24,7 @@ class Suggestions(MethodView):
     @blp.answers(404)
     @blp.transaction(read_only=True)
     def get(self, args, *, principal, ctx):
-        """List an org's suggestions (?org_id=&subtree=1&state=), for its secretaries and admins"""
+        """An org's suggestions (?org_id=&subtree=1&state=) for its secretaries and admins; ?mine=1: your signed ones"""
         return reading.list_suggestions(ctx.session, principal, args)
 
     @blp.authorize(*READERS)  # a person's own member token only: the use case refuses any other caller
@@ -45,7 +45,7 @@ class SuggestionById(MethodView):
     @blp.answers(404)
     @blp.transaction(read_only=True)
     def get(self, suggestion_id: str, *, principal, ctx):
-        """One suggestion with the pledges that answer it"""
+        """One suggestion with the pledges that answer it (its secretaries and admins, or the author of a signed one)"""
         return reading.get_suggestion(ctx.session, principal, suggestion_id)
 
 

@@ -55,3 +55,4 @@ class SuggestionQueryArgsSchema(PageArgsSchema):
     org_id = ma.fields.Integer(validate=v.Range(min=1, max=MAX_ID))
     subtree = ma.fields.Boolean(load_default=False)
     state = ma.fields.String(validate=v.OneOf(STATES))
+    mine = ma.fields.Boolean(load_default=False, metadata={"description": "a member's own signed suggestions"})

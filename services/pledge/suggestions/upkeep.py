@@ -8,13 +8,23 @@ it in primary-key order; what arrived since the last night lies in arrival order
 
 from __future__ import annotations
 
+import structlog
 from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
+
+log = structlog.get_logger(__name__)
 
 
 def reorder_storage(session: Session) -> bool:
-    """Rewrite the table in id order where its storage keeps arrival order; ``True`` when it did."""
+    """Rewrite the table in id order where its storage keeps arrival order; ``True`` when it did.  Best effort:
+    a lock it cannot get tonight (a long reader) leaves it for the next night."""
     if session.get_bind().dialect.name != "postgresql":
         return False
-    session.execute(text("CLUSTER suggestions USING pk_suggestions"))
+    try:
+        with session.begin_nested():
+            session.execute(text("CLUSTER suggestions USING pk_suggestions"))
+    except DBAPIError as exc:
+        log.warning("suggestions_reorder_skipped", error=type(exc.orig).__name__)
+        return False
     return True

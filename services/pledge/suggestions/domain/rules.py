@@ -29,6 +29,11 @@ def author_shown(anonymous: bool, author_id: int | None) -> int | None:
     return None if anonymous else author_id
 
 
+def is_author(person_id: int, suggestion) -> bool:
+    """Only a signed suggestion has an author who may follow it; an anonymous one has none, for anyone."""
+    return not suggestion.anonymous and suggestion.author_id == person_id
+
+
 def may_submit_to(person_lineage: Iterable[int], org_id: int) -> bool:
     """A person submits to their own org or to any org above it."""
     return org_id in set(person_lineage)

@@ -55,8 +55,8 @@ def test_bad_input_names_every_field(api, tree, lang):
 
 def test_only_secretaries_and_admins_over_the_org_read(api, tree):
     sid = submit(api, tree, status=201).get_json()["id"]
-    api.get(URL, as_=("member", tree.m1), status=403)  # the author too: a member who is no secretary
-    api.get(f"{URL}/{sid}", as_=("member", tree.m1), status=403)
+    api.get(URL, as_=("member", tree.m1), status=403)  # the author too lists nothing but ?mine=1
+    api.get(f"{URL}/{sid}", as_=("member", tree.m1), status=200)  # … and reads their own signed one
     api.get(f"{URL}/{sid}", as_=("member", tree.m3), status=403)
     api.get(f"{URL}/{sid}", as_=("org_admin", tree.c2), status=403)
     api.get(f"{URL}?org_id={tree.b1}", as_=("org_admin", tree.c2), status=403)
@@ -110,3 +110,17 @@ def test_a_pledge_cannot_cite_unknown_declined_or_foreign_suggestions(api, tree)
     body["suggestion_ids"] = ["f" * 32, declined, elsewhere]
     errors = api.post("/api/v1/pledges", body, lang="en", status=422).get_json()["errors"]
     assert set(errors) == {"suggestion_ids.0", "suggestion_ids.1", "suggestion_ids.2"}
+
+
+def test_an_author_follows_their_signed_suggestions_never_an_anonymous_one(api, tree):
+    signed = submit(api, tree, status=201).get_json()["id"]
+    anonymous = submit(api, tree, anonymous=True, status=201).get_json()["id"]
+    api.post(f"{URL}/{signed}/answer", {"decision": "answer", "reply": "已安排"}, as_=("member", tree.s1), status=200)
+    mine = api.get(f"{URL}?mine=1", as_=("member", tree.m1), status=200).get_json()
+    assert [i["id"] for i in mine["items"]] == [signed] and mine["items"][0]["reply"] == "已安排"
+    assert api.get(f"{URL}/{signed}", as_=("member", tree.m1), status=200).get_json()["state"] == "answered"
+    api.get(f"{URL}/{anonymous}", as_=("member", tree.m1), status=403)  # nobody's: not even its writer's
+    api.get(f"{URL}/{signed}", as_=("member", tree.m2), status=403)
+    api.post(f"{URL}/{signed}/answer", {"decision": "answer", "reply": "x"}, as_=("member", tree.m1), status=403)
+    assert api.get(f"{URL}?mine=1", as_=("member", tree.m2), status=200).get_json()["total"] == 0
+    api.get(f"{URL}?mine=1", as_="admin", status=403)

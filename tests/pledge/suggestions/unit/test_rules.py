@@ -45,3 +45,13 @@ def test_lifecycle_open_to_answered_or_declined_and_a_declined_one_stays_decline
             assert not LIFECYCLE.can("declined", action)
     with pytest.raises(Conflict):
         LIFECYCLE.transition("answered", "decline")
+
+
+def test_only_a_signed_suggestion_has_an_author_who_may_follow_it():
+    from types import SimpleNamespace
+
+    from services.pledge.suggestions.domain.rules import is_author
+
+    assert is_author(7, SimpleNamespace(anonymous=False, author_id=7))
+    assert not is_author(7, SimpleNamespace(anonymous=True, author_id=None))
+    assert not is_author(7, SimpleNamespace(anonymous=False, author_id=8))
