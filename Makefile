@@ -44,13 +44,15 @@ COVERAGE := --cov --cov-report=term:skip-covered
 test: install browser
 	$(VENV)/bin/pytest $(COVERAGE) $(PYTEST_ARGS)
 
-# the same suite against the machine's PostgreSQL and Redis
+# the same suite against the machine's PostgreSQL and Redis (its coverage data apart: .ci/run runs both at once)
 test-services: install browser
-	XIANFENG_TEST_BACKEND=services $(VENV)/bin/pytest $(COVERAGE) $(PYTEST_ARGS)
+	XIANFENG_TEST_BACKEND=services COVERAGE_FILE=.coverage.services $(VENV)/bin/pytest $(COVERAGE) $(PYTEST_ARGS)
 
-# every test that starts workers or `xianfeng run`, and RabbitMQ's own, on PostgreSQL + RabbitMQ (results on Redis)
+# the tests that rely on how the broker delivers (real workers killed, restarted, redelivered; chords;
+# `xianfeng run` carrying a message), and RabbitMQ's own, on PostgreSQL + RabbitMQ (results on Redis).
+# The other end-to-end tests (supervision, the campaign year, imports) do not depend on the broker.
 test-rabbitmq: install browser
-	XIANFENG_TEST_BACKEND=rabbitmq $(VENV)/bin/pytest -m "e2e or rabbitmq" $(PYTEST_ARGS)
+	XIANFENG_TEST_BACKEND=rabbitmq $(VENV)/bin/pytest -m "broker or rabbitmq" $(PYTEST_ARGS)
 
 # the image of every piece (podman, or docker), tagged with the version: cached, a no-op when nothing changed.
 # Without a reachable registry its base is a local Debian made from this machine's apt mirror.

@@ -10,6 +10,8 @@
 2. Aggregation.  A closed round with 10^6 answers (quick: 10^4) written straight into the answer table;
    wall time of the whole workflow (start → every chunk → ranks, suppression, summaries, results_ready)
    run in this process, against the bare ``GROUP BY`` over the same answers in the same database.
+3. Release.  The answer sets the submission run left in the pool, released as one shuffled batch (the
+   closing release: insert, delete, mark the ballots, commit, VACUUM), against a bare INSERT of as many rows.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from pathlib import Path
 
 import httpx
 from flask import Flask, request
-from sqlalchemy import Column, MetaData, String, Table, Text, create_engine, insert, select, text
+from sqlalchemy import Column, MetaData, String, Table, Text, create_engine, func, insert, select, text
 
 from bench import Context, Figure, percentiles, stopwatch
 from shared.db import utcnow
@@ -217,6 +219,7 @@ def bench_submission(ctx: Context) -> list[Figure]:
         finally:
             for proc in servers:
                 _stop(proc)
+        release_figure = _release(env)
     finally:
         drop()
     survey_rps, plain_rps = len(usable) / survey_wall, len(usable) / plain_wall
@@ -231,7 +234,31 @@ def bench_submission(ctx: Context) -> list[Figure]:
         Figure(BENCH, "ballot submission p99 (1 client)", percentiles(survey_one, 99)[0], "ms",
                percentiles(plain_one, 99)[0], "plain Flask + 1 INSERT", "p99 < 50 ms",
                percentiles(survey_one, 99)[0] < 50, extra={"requests": len(alone)}),
+        release_figure,
     ]
+
+
+def _release(env: dict[str, str]) -> Figure:
+    """The submissions just made, released from the pool as one shuffled batch (insert, delete, mark the
+    ballots, commit, then VACUUM / checkpoint) against a bare INSERT of as many rows."""
+    from services.survey import service
+    from services.survey.ballots import release
+    from services.survey.models import PooledAnswers, Round
+    from shared.settings import load
+
+    service.start(load(env), sender=RecordingSender())
+    with service.db.session() as s:
+        sets = s.scalar(select(func.count()).select_from(PooledAnswers))
+        answers = sum(map(len, s.scalars(select(PooledAnswers.answers))))
+    rows = [{"id": uuid.uuid4().hex, "token": "x" * 32, "body": "4"} for _ in range(answers)]
+    with stopwatch() as bare, service.db.session() as s:
+        s.execute(insert(plain_rows), rows)
+    with stopwatch() as wall, service.db.session() as s:
+        release.release(s, s.scalars(select(Round)).one(), closing=True)
+    service.runtime.db.dispose()
+    return Figure(BENCH, f"release of {sets:,} pooled ballots ({answers:,} answers, shuffled, + VACUUM)", wall[0],
+                  "s", bare[0], "bare INSERT of as many rows", "ratio <= 3", wall[0] / bare[0] <= 3,
+                  extra={"ballots": sets, "answers": answers})
 
 
 # ---- aggregation -----------------------------------------------------------------------------------

@@ -43,6 +43,9 @@ ORGS = [  # code, name, kind, parent code
     ("JH2", "焦化厂炼焦支部", "branch", "JH"),
 ]
 BRANCHES = ("ZL1", "ZL2", "JH1", "JH2")
+# the demo's own org codes and employee numbers: the import upserts these alone, so a second run, or one on a data
+# dir holding `xianfeng seed-demo`'s group (codes HG, U01 …) or orgs made by hand, touches nothing else
+PREFIX = "XFDEMO-"
 SURNAMES = "王李张刘陈杨黄赵周吴"
 PEOPLE_PER_BRANCH = 10  # a secretary, a committee member, four members, four employees
 
@@ -60,7 +63,8 @@ def people_rows(day: date) -> list[dict[str, Any]]:
             if member and b == 0 and i == 4:
                 joined = date(2004, 2, 29)
             roles = {0: "secretary", 1: "committee_member"}.get(i, "")
-            rows.append({"employee_no": f"E{b + 1}{i:02d}", "name": f"{SURNAMES[i]}{code}{i:02d}", "org_code": code,
+            rows.append({"employee_no": f"{PREFIX}E{b + 1}{i:02d}", "name": f"{SURNAMES[i]}{code}{i:02d}",
+                         "org_code": PREFIX + code,
                          "party_member": "是" if member else "否",
                          "joined_party_on": joined.isoformat() if joined else "", "roles": roles,
                          "email": f"e{b + 1}{i:02d}@example.com", "phone": f"1380000{b + 1}{i:03d}"})
@@ -75,8 +79,8 @@ def directory_xlsx(day: date) -> bytes:
     orgs = book.active
     orgs.title = "orgs"
     orgs.append(["code", "name", "kind", "parent_code"])
-    for row in ORGS:
-        orgs.append(list(row))
+    for code, name, kind, parent in ORGS:
+        orgs.append([PREFIX + code, name, kind, PREFIX + parent if parent else ""])
     people = book.create_sheet("people")
     columns = ["employee_no", "name", "org_code", "party_member", "joined_party_on", "roles", "email", "phone"]
     people.append(columns)
@@ -120,6 +124,16 @@ class Api:
     def items(self, service: str, path: str, **kwargs) -> list[dict]:
         sep = "&" if "?" in path else "?"
         return self.call("GET", service, f"{path}{sep}page_size=500", **kwargs)["items"]
+
+    def every(self, service: str, path: str, **kwargs) -> list[dict]:
+        """Every item of a listing, page after page (a directory may hold more than one page)."""
+        sep, got, page = "&" if "?" in path else "?", [], 1
+        while True:
+            body = self.call("GET", service, f"{path}{sep}page_size=500&page={page}", **kwargs)
+            got += body["items"]
+            if not body["items"] or len(got) >= body["total"]:
+                return got
+            page += 1
 
 
 @dataclass
@@ -168,7 +182,9 @@ def _quiet(_: str) -> None:
 
 # --- 1. the directory ---------------------------------------------------------------------------------
 
-def import_directory(api: Api, year: Year, say: Say, timeout: float = 60) -> Group:
+def import_directory(api: Api, year: Year, say: Say, timeout: float = 60,
+                     mirrors: tuple[str, ...] = ("survey", "notify")) -> Group:
+    """The demo's orgs and people into pledge, then the same directory seen by each of ``mirrors``."""
     job = api.call("POST", "pledge", "/api/v1/directory/import", expect=202,
                    files={"file": ("directory.xlsx", directory_xlsx(year.day),
                                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")})
@@ -176,12 +192,14 @@ def import_directory(api: Api, year: Year, say: Say, timeout: float = 60) -> Gro
                     in ("done", "failed") and j, timeout, interval=0.3, what="directory import job")
     if done["state"] != "done" or done["errors"]:
         raise CampaignError(f"directory import: {done}")
-    orgs = {o["code"]: o["id"] for o in api.items("pledge", "/api/v1/orgs")}
-    people = {p["employee_no"]: p for p in api.items("pledge", f"/api/v1/people?org_id={orgs['HG']}&subtree=1")}
+    orgs = {o["code"].removeprefix(PREFIX): o["id"] for o in api.every("pledge", "/api/v1/orgs")
+            if o["code"].startswith(PREFIX)}
+    people = {p["employee_no"]: p for p in api.every("pledge", f"/api/v1/people?org_id={orgs['HG']}&subtree=1")
+              if p["employee_no"].startswith(PREFIX)}
     say(f"imported {len(ORGS)} orgs and {len(people)} people (job {job['job_id']}: {done['done']} rows)")
     everyone = {"orgs": api.call("GET", "pledge", "/api/v1/orgs?page_size=1")["total"],
                 "people": api.call("GET", "pledge", "/api/v1/people?page_size=1")["total"]}
-    for name in ("survey", "notify"):
+    for name in mirrors:
         wait_for(lambda n=name: api.call("GET", n, "/api/v1/directory/status") == everyone,
                  timeout, interval=0.3, what=f"the directory in {name}")
         say(f"{name} holds the same directory ({everyone['orgs']} orgs, {everyone['people']} people)")

@@ -31,6 +31,7 @@ from shared.db import Database, UTCDateTime
 from shared.errors import Conflict, NotFound
 from shared.logs import current_request_id
 from shared.pagination import PageArgsSchema, page_schema, paginate
+from shared.privacy import redact_payload
 
 if TYPE_CHECKING:
     from shared.web.blueprint import Blueprint
@@ -87,7 +88,7 @@ class DeadLetters:
             if pending_only:
                 stmt = stmt.where(t.c.replayed_at.is_(None))
             found = paginate(session, stmt, page, page_size, scalars=False)
-            return {**found, "items": [dict(r) for r in found["items"]]}
+            return {**found, "items": [_shown(r) for r in found["items"]]}
 
     def replay(self, letter_id: str) -> dict[str, Any]:
         """Send the task again with its arguments; 404 unknown, 409 already replayed."""
@@ -105,10 +106,16 @@ class DeadLetters:
                                       timeout=PUBLISH_TIMEOUT, confirm_timeout=PUBLISH_TIMEOUT)
             session.execute(update(t).where(t.c.id == letter_id)
                             .values(replayed_at=datetime.now(UTC), replay_task_id=new_id))
-            return {**dict(row), "replayed_at": datetime.now(UTC), "replay_task_id": new_id}
+            return {**_shown(row), "replayed_at": datetime.now(UTC), "replay_task_id": new_id}
 
 
 _finders: list[Any] = []
+
+
+def _shown(row: Any) -> dict[str, Any]:
+    """A dead letter as the API shows it: a private notification's link and tokens redacted (they are the
+    recipient's alone; the stored row, which a replay sends, is untouched)."""
+    return {**dict(row), "args": redact_payload(row["args"]), "kwargs": redact_payload(row["kwargs"])}
 
 
 def _letters_of(app: Celery) -> DeadLetters | None:

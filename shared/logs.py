@@ -29,6 +29,8 @@ _KEY_VALUE = re.compile(
     r"""[^'"\s,;&}]+""",
     re.I,
 )
+# a chat robot's URL (企业微信 ?key=…, 钉钉 ?access_token=…&timestamp=…&sign=…) is a credential
+_ROBOT_QUERY = re.compile(r"""([?&](?:key|sign|access_token)=)[^&\s'"]+""", re.I)
 MASK = "***"
 _masked_values: set[str] = set()
 
@@ -47,6 +49,7 @@ def _scrub(value: Any) -> Any:
         value = _BEARER.sub("Bearer " + MASK, value)
         value = _URL_PASSWORD.sub(r"\1" + MASK + "@", value)
         value = _KEY_VALUE.sub(r"\1" + MASK, value)
+        value = _ROBOT_QUERY.sub(r"\1" + MASK, value)
         return _BALLOT.sub(r"\1" + MASK, value)
     if isinstance(value, dict):
         return {k: (MASK if SENSITIVE_KEYS.search(str(k)) else _scrub(v)) for k, v in value.items()}

@@ -281,7 +281,8 @@ class SendNotification(Message):
 
 
 ALL_MESSAGES: tuple[type[Message], ...] = (
-    DirectoryChanged, PledgesChanged, PledgeScoresReady, SendNotification,
+    DirectoryChanged, PledgesChanged, PledgeScoresReady, SendNotification, ServiceTargetsChanged,
+    ScorecardFactsChanged,
 )
 
 

@@ -7,6 +7,7 @@ under ``XIANFENG_DATA_DIR``.  Production sets PostgreSQL and Redis (or RabbitMQ)
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -84,6 +85,8 @@ class Settings:
     metrics_port: int = 0  # a Celery worker serves its own /metrics on this port (0: off; web uses its port)
     # the campaign's calendar: "today", reminders, quarters and the beat's crontabs are read in this zone
     time_zone: str = "Asia/Shanghai"
+    # notify: the quiet hours (免打扰, in time_zone) of whoever set none, and of the chat robots; "off": none
+    notify_quiet_hours: str = "22:00-07:00"
     services: Mapping[str, ServiceSettings] = field(default_factory=dict)
 
     @property
@@ -136,6 +139,9 @@ class Settings:
             self.zone  # noqa: B018 — an unknown zone must stop the start, not the first reminder
         except (ZoneInfoNotFoundError, ValueError) as exc:
             raise SettingsError(f"XIANFENG_TIME_ZONE: unknown time zone {self.time_zone!r}") from exc
+        if self.notify_quiet_hours not in ("", "off") and not _QUIET_SPAN.match(self.notify_quiet_hours):
+            raise SettingsError(f"XIANFENG_NOTIFY_QUIET_HOURS must be HH:MM-HH:MM or off, "
+                                f"not {self.notify_quiet_hours!r}")
         if self.broker_is_amqp and self.broker_delivery_limit < 1:
             raise SettingsError("XIANFENG_BROKER_DELIVERY_LIMIT must be at least 1")
         if self.production and self.secret_key_previous and (
@@ -166,6 +172,9 @@ class Settings:
             ClaimMap.parse(self.jwt_claims)
         except ValueError as exc:
             raise SettingsError(f"XIANFENG_JWT_CLAIMS: {exc}") from exc
+
+
+_QUIET_SPAN = re.compile(r"^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$")
 
 
 def is_amqp(url: str) -> bool:

@@ -14,6 +14,7 @@ from services.notify.delivery import routes as webhooks
 from services.notify.directory.models import directory
 from services.notify.inbox import routes as inbox
 from services.notify.notifications import routes as notifications
+from services.notify.notifications.digests import send_digests
 from services.notify.preferences import routes as preferences
 from shared.directory import status_blueprint
 from shared.service import Service
@@ -40,9 +41,11 @@ class NotifyService(Service):
         }
 
     def daily(self, day: date) -> dict[str, Any]:
-        """Political birthdays of ``day``: greetings and secretaries' lists, once however often run."""
+        """Political birthdays of ``day`` (greetings and secretaries' lists) and the digests due that day,
+        each once however often run."""
         with self.unit_of_work() as ctx:
-            return {"political_birthdays": political_birthdays(ctx, day)}
+            birthdays = political_birthdays(ctx, day)
+        return {"political_birthdays": birthdays, "digests": send_digests(self.unit_of_work, day)}
 
 
 service = NotifyService(Base)

@@ -10,7 +10,7 @@ from services.notify.app import service
 from services.notify.delivery.channels import Channels, from_settings
 from services.notify.directory.models import directory
 from services.notify.notifications import accepting, fanout, resolving, sweeper
-from services.notify.notifications.commands import DeliverChunk, ResolveNotification
+from services.notify.notifications.commands import DeliverChunk, DeliverRobots, ResolveNotification
 from shared.directory import register_consumer
 from shared.messages import MessageError, SendNotification
 from shared.settings import Settings
@@ -55,6 +55,12 @@ def resolve(message: dict) -> int:
 def deliver(message: dict) -> dict:
     cmd = DeliverChunk.from_payload(message)
     return fanout.deliver(service.unit_of_work, cmd.notification_id, list(cmd.person_ids), channels())
+
+
+@service.celery.task(name="notify.robots", ignore_result=True)
+def robots(message: dict) -> int:
+    cmd = DeliverRobots.from_payload(message)
+    return fanout.deliver_robots(service.unit_of_work, cmd.notification_id, channels())
 
 
 @service.celery.task(name="notify.sweep", ignore_result=True)

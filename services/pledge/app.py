@@ -18,6 +18,7 @@ from services.pledge.directory import sync
 from services.pledge.directory.importing import routes as import_routes
 from services.pledge.ledger import pages as ledger_pages
 from services.pledge.ledger import routes as ledger_routes
+from services.pledge.pledges import pages as pledge_pages
 from services.pledge.pledges import reminders
 from services.pledge.pledges import routes as pledge_routes
 from services.pledge.suggestions import routes as suggestion_routes
@@ -29,7 +30,7 @@ from shared.web import Api
 API_BLUEPRINTS = (*directory_routes.BLUEPRINTS, *import_routes.BLUEPRINTS, *pledge_routes.BLUEPRINTS,
                   *ledger_routes.BLUEPRINTS, *supervision_routes.BLUEPRINTS, *suggestion_routes.BLUEPRINTS,
                   *daily_work_routes.BLUEPRINTS)
-PAGES = ledger_pages.BLUEPRINTS
+PAGES = (*ledger_pages.BLUEPRINTS, *pledge_pages.BLUEPRINTS)
 
 
 class PledgeService(Service):

@@ -4,11 +4,12 @@ Each table is declared in the context that owns it; importing this module regist
 ``Base.metadata``.
 """
 
-from services.survey.ballots.models import Answer
+from services.survey.ballots.models import Answer, PooledAnswers
 from services.survey.db import Base
-from services.survey.directory.models import PledgeCopy, directory
+from services.survey.directory.models import PledgeCopy, ServiceTargetCopy, directory
 from services.survey.results.models import OrgSummary, Result
 from services.survey.rounds.models import Ballot, BallotTarget, Round, RoundTarget
+from services.survey.scorecards.models import OrgYearFact, Scorecard, ScorecardSettings
 
-__all__ = ["Answer", "Ballot", "BallotTarget", "Base", "OrgSummary", "PledgeCopy", "Result", "Round", "RoundTarget",
-           "directory"]
+__all__ = ["Answer", "Ballot", "BallotTarget", "Base", "OrgSummary", "OrgYearFact", "PledgeCopy", "PooledAnswers",
+           "Result", "Round", "RoundTarget", "Scorecard", "ScorecardSettings", "ServiceTargetCopy", "directory"]

@@ -13,12 +13,15 @@ from sqlalchemy.exc import OperationalError
 
 from services.survey.aggregation import rerun, steps
 from services.survey.app import service
-from services.survey.directory import pledges
+from services.survey.ballots import release
+from services.survey.directory import pledges, service_targets
 from services.survey.directory.models import directory
 from services.survey.rounds import actions, reminders
 from services.survey.rounds.domain.messages import AggregateRound
+from services.survey.scorecards import computing, facts
+from services.survey.scorecards.domain.messages import ComputeScorecards
 from shared.directory import register_consumer
-from shared.messages import PledgesChanged
+from shared.messages import PledgesChanged, ScorecardFactsChanged, ServiceTargetsChanged
 
 directory_changed = register_consumer(service, directory)
 celery = service.celery
@@ -29,6 +32,14 @@ def pledges_changed(message: dict) -> dict[str, int]:
     event = PledgesChanged.from_payload(message)
     with service.unit_of_work() as ctx:
         return pledges.apply(ctx.session, event)
+
+
+@celery.task(name="survey.service_targets_changed", ignore_result=True)
+def service_targets_changed(message: dict) -> dict[str, int]:
+    """三服务 targets set (or revised, withdrawn) in pledge: the copy that 三测评 ballots show."""
+    event = ServiceTargetsChanged.from_payload(message)
+    with service.unit_of_work() as ctx:
+        return service_targets.apply(ctx.session, event)
 
 
 @celery.task(name="survey.aggregate_round", ignore_result=True)
@@ -85,3 +96,55 @@ def requeue_stale() -> list[int]:
     """Closed rounds whose aggregation never finished (lost message, crashed worker): ask again."""
     with service.unit_of_work() as ctx:
         return rerun.requeue_stale(ctx, timedelta(hours=1))
+
+
+@celery.task(name="survey.release_answers", ignore_result=True)
+def release_answers() -> dict[int, int]:
+    """Pooled answer sets into the answers table, a shuffled batch at a time (then the pool is scrubbed)."""
+    with service.unit_of_work() as ctx:
+        return release.release_due(ctx.session)
+
+
+# ---- 四好 scorecards: pledge's facts in, a chord over the orgs, recomputed each night ----------------
+
+@celery.task(name="survey.scorecard_facts", ignore_result=True)
+def scorecard_facts(message: dict) -> dict[str, int]:
+    """The year's facts from pledge: stored, and the year's scorecards queued for recomputation."""
+    event = ScorecardFactsChanged.from_payload(message)
+    with service.unit_of_work() as ctx:
+        applied = facts.apply(ctx.session, event)
+        ctx.publish(ComputeScorecards(year=event.year))
+        return applied
+
+
+@celery.task(name="survey.compute_scorecards", ignore_result=True)
+def compute_scorecards(message: dict) -> int:
+    """Start the chord: one ``scorecard_chunk`` per chunk of orgs, then ``finish_scorecards`` ranks."""
+    event = ComputeScorecards.from_payload(message)
+    with service.unit_of_work() as ctx:
+        chunks = computing.start(ctx.session, event.year)
+    header = [scorecard_chunk.si(event.year, ids) for ids in chunks]
+    if header:
+        chord(header)(finish_scorecards.si(event.year))
+    return len(chunks)
+
+
+@celery.task(name="survey.scorecard_chunk", autoretry_for=(OperationalError,), max_retries=3, retry_backoff=2,
+             retry_jitter=False)
+def scorecard_chunk(year: int, org_ids: list[int]) -> int:
+    with service.unit_of_work() as ctx:
+        return computing.compute_chunk(ctx, year, org_ids)
+
+
+@celery.task(name="survey.finish_scorecards")
+def finish_scorecards(year: int) -> int:
+    with service.unit_of_work() as ctx:
+        return computing.finish(ctx.session, year)
+
+
+@celery.task(name="survey.scorecards_nightly", ignore_result=True)
+def scorecards_nightly() -> int:
+    """The beat's nightly run: the current year's scorecards from the latest facts and results."""
+    with service.unit_of_work() as ctx:
+        year = ctx.today().year
+    return compute_scorecards(ComputeScorecards(year=year).to_payload())

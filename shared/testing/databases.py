@@ -104,7 +104,9 @@ class ServiceDatabases:
 
 def environ_for_test(data_dir: Path, urls: dict[str, str], backend: str = BACKEND) -> dict[str, str]:
     """The ``XIANFENG_*`` variables for a test (or a subprocess started by one)."""
-    env = {"XIANFENG_ENV": "test", "XIANFENG_DATA_DIR": str(data_dir), "XIANFENG_LOG_JSON": "true"}
+    env = {"XIANFENG_ENV": "test", "XIANFENG_DATA_DIR": str(data_dir), "XIANFENG_LOG_JSON": "true",
+           # tests on the real clock must not depend on the hour they run at; quiet-hours tests set their own
+           "XIANFENG_NOTIFY_QUIET_HOURS": "off"}
     for name in SERVICES:
         if name in urls:
             env[f"XIANFENG_{name.upper()}_DATABASE_URL"] = urls[name]

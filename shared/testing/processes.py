@@ -45,8 +45,11 @@ def start_broker(settings: Settings) -> EmbeddedBroker | None:
 class WorkerProcess:
     """``xianfeng worker SERVICE`` as a subprocess; ready once it answers a control ping."""
 
-    def __init__(self, service, environ: Mapping[str, str], log_dir: Path, concurrency: int = 1) -> None:
+    def __init__(self, service, environ: Mapping[str, str], log_dir: Path, concurrency: int = 1,
+                 verbose: bool = False) -> None:
+        """``verbose``: the worker logs Celery's own per-task lines too ("Task … received")."""
         self.service, self.environ, self.concurrency = service, dict(environ), concurrency
+        self.verbose = verbose
         self.log_path = log_dir / f"worker-{service.name}.log"
         self.process: subprocess.Popen | None = None
         self.starts = 0
@@ -59,7 +62,8 @@ class WorkerProcess:
         self.starts += 1
         log = self.log_path.open("ab")
         self.process = subprocess.Popen(
-            xianfeng_argv("worker", self.service.name, "--concurrency", str(self.concurrency)),
+            xianfeng_argv("worker", self.service.name, "--concurrency", str(self.concurrency),
+                          *(["--verbose"] if self.verbose else [])),
             env={**os.environ, **self.environ}, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
             start_new_session=True,
         )

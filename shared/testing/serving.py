@@ -29,3 +29,14 @@ def serving(app) -> Iterator[str]:
     finally:
         server.shutdown()
         thread.join(10)
+
+
+def axe_violations(page, impacts: tuple[str, ...] = ("serious", "critical")) -> list[str]:
+    """axe-core's violations of ``impacts`` on the page as it stands (``rule: target …`` lines; [] when clean).
+
+    axe is injected by ``page.evaluate``; the page's own JavaScript may be off (the ballot works without)."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    return [f"{v['id']} ({v['impact']}): " + " ".join(str(n["target"]) for n in v["nodes"])
+            for v in results.response["violations"] if v["impact"] in impacts]

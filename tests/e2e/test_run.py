@@ -8,7 +8,7 @@ import pytest
 from e2e.helpers import admin_headers, urls_of
 from shared.testing.processes import READY_PREFIX, RunProcess, processes_using, wait_for
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.broker]
 
 
 def test_run_starts_everything_carries_a_message_and_stops_cleanly(tmp_path, run_environ):

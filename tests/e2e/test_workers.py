@@ -5,7 +5,7 @@ import pytest
 from shared.directory import counts
 from shared.testing.processes import wait_for
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.broker]
 
 
 def _projection(svc):

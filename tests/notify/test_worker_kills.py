@@ -18,7 +18,7 @@ from shared.testing.processes import wait_for
 
 from .support import BRANCH_A, BRANCH_B, UNIT, accept, load_directory, notification_status, person, sweep
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.broker]
 PEOPLE = 30_000  # big enough that a kill lands mid fan-out on a fast machine
 
 

@@ -23,7 +23,7 @@ from shared.testing.databases import BACKEND, REDIS_URL
 from shared.testing.processes import WorkerProcess, wait_for
 from shared.testing.rabbitmq import ThrowawayRabbitMQ
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.broker]
 
 
 class ThrowawayRedis:

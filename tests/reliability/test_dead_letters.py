@@ -9,7 +9,7 @@ from shared.testing.processes import WorkerProcess, wait_for
 
 from .test_worker_faults import PEOPLE, _big_sync, _people, _running, _send, _succeeded
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.broker]
 
 
 def test_a_poison_message_becomes_a_dead_letter_listed_and_replayable(live, workers, auth_headers, test_environ,
@@ -59,7 +59,7 @@ def test_a_message_that_loses_its_worker_on_every_delivery_ends_as_a_dead_letter
     settings = load(env)
     survey = services["survey"]
     survey.start(settings, sender=None)
-    worker = WorkerProcess(survey, env, tmp_path).start()
+    worker = WorkerProcess(survey, env, tmp_path, verbose=True).start()  # logs each delivery received
     client = survey.create_app(settings).test_client()
     try:
         task = _send(survey, "lost-every-time")

@@ -11,7 +11,7 @@ from shared.directory import counts
 from shared.messages import DirectoryChanged, OrgRecord, PersonRecord
 from shared.testing.processes import wait_for
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.broker]
 
 PEOPLE = 10_000
 

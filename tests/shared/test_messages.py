@@ -32,5 +32,6 @@ def test_unknown_and_mistyped_fields_are_refused():
 
 def test_each_queue_knows_the_messages_it_consumes():
     assert set(consumers_of("notify")) == {"notify.directory_changed", "notify.send"}
-    assert set(consumers_of("survey")) == {"survey.directory_changed", "survey.pledges_changed"}
+    assert set(consumers_of("survey")) == {"survey.directory_changed", "survey.pledges_changed",
+                                          "survey.service_targets_changed", "survey.scorecard_facts"}
     assert set(consumers_of("pledge")) == {"pledge.evaluation_scores"}

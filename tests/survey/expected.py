@@ -46,18 +46,25 @@ def expected_three_way(given: dict, groups: dict[tuple[str, int], int]) -> dict:
 
 
 def _complementary(out: dict) -> None:
+    """A group's pooled total beside its hidden targets is safe when the hidden ones that hold ratings are at
+    least two and hold at least 3 ratings; one more target (the smallest that is enough) is hidden to get there
+    when another target still shows, else the total is withheld and no other target hidden."""
     by_group = defaultdict(list)
     for key, r in out.items():
         by_group[(key[0], r["org"])].append(key)
+
+    def safe(keys: list) -> bool:
+        return len(keys) >= 2 and sum(out[k]["n"] for k in keys) >= 3
+
     for keys in by_group.values():
         hidden = [k for k in keys if out[k]["suppressed"] and out[k]["n"] > 0]
-        if not hidden:
+        if not hidden or safe(hidden):
             continue
-        for k in sorted((k for k in keys if not out[k]["suppressed"]), key=lambda k: (out[k]["n"], k[1])):
-            if len(hidden) >= 2 and sum(out[h]["n"] for h in hidden) >= 3:
-                break
-            out[k] = {"suppressed": True, "n": out[k]["n"], "org": out[k]["org"]}
-            hidden.append(k)
+        shown = [k for k in keys if not out[k]["suppressed"]]
+        enough = sorted((k for k in shown if safe([*hidden, k])), key=lambda k: (out[k]["n"], k[1]))
+        if enough and len(shown) > 1:
+            k = enough[0]
+            out[k] = {"suppressed": True, "n": out[k]["n"], "org": out[k]["org"], "complementary": True}
 
 
 def dimensions_of(target_type: str) -> list[str]:

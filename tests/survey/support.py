@@ -82,3 +82,10 @@ def results(client, rid: int, headers, **query) -> dict:
     r = client.get(f"/api/v1/rounds/{rid}/results", query_string={"page_size": 500, **query}, headers=headers)
     assert r.status_code == 200, r.get_json()
     return {(i["target_type"], i["target_id"]): i for i in r.get_json()["items"]}
+
+
+def pooled_scores(session) -> list[int]:
+    """Every score waiting in the answer pool (submitted, not yet released into ``survey_answers``), sorted."""
+    from services.survey.models import PooledAnswers
+
+    return sorted(a[3] for row in session.query(PooledAnswers) for a in row.answers)

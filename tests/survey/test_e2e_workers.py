@@ -19,7 +19,7 @@ from shared.testing.processes import wait_for
 from .expected import GROUPS, expected_three_way
 from .support import ORGS, PEOPLE, results
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.broker]
 
 
 def _inbox_tokens(notify_client, auth_headers, people: list[int]) -> dict[int, str]:

@@ -19,7 +19,7 @@ def test_the_nightly_run_closes_due_rounds_and_aggregates_them(make_round, surve
     report = survey.daily(today - timedelta(days=1))
     assert report["closed"] == [] and report["aggregated"] == []
     report = survey.daily(today + timedelta(days=3))
-    assert report == {"closed": [rid], "reminded": {}, "aggregated": [rid]}
+    assert report == {"closed": [rid], "reminded": {}, "aggregated": [rid], "scorecards": 5}  # orgs 2–6
     with survey.db.session() as s:
         assert s.get(Round, rid).state == "results_ready"
     assert survey.daily(today + timedelta(days=4))["aggregated"] == []

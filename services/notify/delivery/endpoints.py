@@ -24,18 +24,24 @@ from shared.webhooks import UnsafeUrl, check_url, new_secret
 
 URL_REFUSED = bilingual("该地址不允许（内网、本机或无法解析）",
                         "This address is not allowed (internal, loopback or unresolvable)")
+SECRET_NOT_TAKEN = bilingual("只有钉钉机器人接受 secret（标准 Webhook 的密钥由系统生成）",
+                             "Only a dingtalk robot takes a secret (a standard webhook's secret is generated)")
 
 
 def register(ctx: Context, principal: Principal, *, url: str, org_id: int | None, description: str,
-             categories: list[str]) -> WebhookEndpoint:
-    """A new endpoint of ``org_id`` (None: group-wide); its signing secret is returned this once."""
+             categories: list[str], format: str = "standard", secret: str = "") -> WebhookEndpoint:
+    """A new endpoint of ``org_id`` (None: group-wide).  A standard one's signing secret is generated and
+    returned this once; a 钉钉 robot keeps the secret it was given (never shown again); 企业微信 has none."""
     require_org_or_global(principal, ctx.session, org_id)
+    if secret and format != "dingtalk":
+        raise ValidationFailed(errors={"secret": [SECRET_NOT_TAKEN]})
     try:
         check_url(url, ctx.settings.webhook_allow)
     except UnsafeUrl as exc:
         raise ValidationFailed(errors={"url": [URL_REFUSED]}) from exc
-    endpoint = WebhookEndpoint(url=url, org_id=org_id, secret=new_secret(), description=description,
-                               categories=sorted(set(categories)), created_by=tag(principal), created_at=ctx.now())
+    endpoint = WebhookEndpoint(url=url, org_id=org_id, secret=new_secret() if format == "standard" else secret,
+                               description=description, format=format, categories=sorted(set(categories)),
+                               created_by=tag(principal), created_at=ctx.now())
     ctx.session.add(endpoint)
     ctx.session.flush()
     return endpoint
@@ -74,10 +80,11 @@ def remove(ctx: Context, principal: Principal, endpoint_id: int) -> None:
 
 
 def matching(endpoints: list[WebhookEndpoint], lineage: Iterable[int], category: str) -> list[WebhookEndpoint]:
-    """The endpoints a person (by their org lineage) is reached through for ``category``."""
+    """The standard endpoints a person (by their org lineage) is reached through for ``category`` (robots
+    get one summary per notification instead: ``delivery.robots``)."""
     orgs = set(lineage)
-    return [e for e in endpoints
-            if (e.org_id is None or e.org_id in orgs) and (not e.categories or category in e.categories)]
+    return [e for e in endpoints if not e.robot
+            and (e.org_id is None or e.org_id in orgs) and (not e.categories or category in e.categories)]
 
 
 def ping(unit_of_work: Callable[..., AbstractContextManager[Context]], principal: Principal,
@@ -93,7 +100,7 @@ def ping(unit_of_work: Callable[..., AbstractContextManager[Context]], principal
                "data": {"endpoint_id": endpoint.id, "org_id": endpoint.org_id}}
     sender = webhook_sender(settings)
     try:
-        outcome = sender.send(Target(endpoint.url, endpoint.secret), msg_id, payload)
+        outcome = sender.send(Target(endpoint.url, endpoint.secret, endpoint.format), msg_id, payload)
     finally:
         sender.close()
     return {"delivered": outcome.ok, "error": outcome.error, "message_id": msg_id}

@@ -6,10 +6,10 @@ Its unique key is what makes a rerun of a chunk harmless: a row is written once,
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import func, literal, null, or_, select, update
 from sqlalchemy.orm import Session
 
 from services.notify.db import insert_ignore
@@ -21,11 +21,12 @@ d = Delivery.__table__
 
 
 def row(notification_id: int, person_id: int, channel: str, action: str, reason: str | None,
-        now: datetime) -> dict:
-    """A new ledger row, in the state ``action`` leads to from ``new``."""
+        now: datetime, wait_until: datetime | None = None) -> dict:
+    """A new ledger row, in the state ``action`` leads to from ``new``; a pending one not claimed before
+    ``wait_until`` (quiet hours: the sweeper dispatches it when they end)."""
     state = DELIVERY.transition("new", action)
     return {"notification_id": notification_id, "person_id": person_id, "channel": channel, "state": state,
-            "attempts": 1 if state == "sent" else 0, "last_error": reason, "next_attempt_at": None,
+            "attempts": 1 if state == "sent" else 0, "last_error": reason, "next_attempt_at": wait_until,
             "updated_at": now}
 
 
@@ -45,9 +46,16 @@ def claim(session: Session, notification_id: int, person_ids: list[int], now: da
     ).all()
 
 
+def retry_at(outcome: Outcome, attempts: int, now: datetime) -> datetime | None:
+    """When a failed send is tried again (None: never, it is failed)."""
+    wait = None if outcome.ok or outcome.permanent else backoff_seconds(attempts)
+    return None if wait is None else now + timedelta(seconds=wait)
+
+
 def record(session: Session, claimed: Sequence[tuple[int, int]], outcomes: Sequence[Outcome],
-           now: datetime) -> None:
-    """Each claimed ``(delivery_id, attempts)``'s outcome: sent, pending again with backoff, or failed."""
+           now: datetime, not_before: Mapping[int, datetime] | None = None) -> None:
+    """Each claimed ``(delivery_id, attempts)``'s outcome: sent, pending again with backoff (and not before
+    ``not_before[delivery_id]``: the end of the person's quiet hours), or failed."""
     sending_now = d.c.state.in_(DELIVERY.sources("confirm"))
     ok = [delivery_id for (delivery_id, _), o in zip(claimed, outcomes, strict=True) if o.ok]
     if ok:
@@ -56,9 +64,11 @@ def record(session: Session, claimed: Sequence[tuple[int, int]], outcomes: Seque
     for (delivery_id, attempts), o in zip(claimed, outcomes, strict=True):
         if o.ok:
             continue
-        wait = None if o.permanent else backoff_seconds(attempts)
-        values = ({"state": DELIVERY.target("retry"), "next_attempt_at": now + timedelta(seconds=wait)}
-                  if wait is not None else {"state": DELIVERY.target("fail"), "next_attempt_at": None})
+        at = retry_at(o, attempts, now)
+        if at is not None and not_before and delivery_id in not_before:
+            at = max(at, not_before[delivery_id])
+        values = ({"state": DELIVERY.target("retry"), "next_attempt_at": at}
+                  if at is not None else {"state": DELIVERY.target("fail"), "next_attempt_at": None})
         session.execute(update(d).where(d.c.id == delivery_id, sending_now)
                         .values(last_error=o.error, updated_at=now, **values))
 
@@ -106,3 +116,35 @@ def failures(notification_id: int):
     """The notification's failed rows, as a statement to paginate."""
     return (select(Delivery).where(Delivery.notification_id == notification_id, Delivery.state == "failed")
             .order_by(Delivery.person_id, Delivery.channel))
+
+
+def tallies(session: Session, notification_ids: list[int]) -> dict[int, list]:
+    """``{notification_id: [(channel, state, rows)]}`` of these notifications, in one grouped query."""
+    found: dict[int, list] = {i: [] for i in notification_ids}
+    if notification_ids:
+        for nid, channel, state, n in session.execute(
+                select(d.c.notification_id, d.c.channel, d.c.state, func.count())
+                .where(d.c.notification_id.in_(notification_ids))
+                .group_by(d.c.notification_id, d.c.channel, d.c.state)):
+            found[nid].append((channel, state, n))
+    return found
+
+
+def rows(notification_id: int, states: Sequence[str] | None, channel: str | None, people=None):
+    """The notification's ledger rows as report lines (``person_id, endpoint_id, channel, state, error,
+    at``), of these states and channel, of ``people`` (a subquery of ids) when given."""
+    stmt = select(literal(0).label("kind"), d.c.person_id, null().label("endpoint_id"), d.c.channel, d.c.state,
+                  d.c.last_error.label("error"), d.c.attempts, d.c.updated_at.label("at")
+                  ).where(d.c.notification_id == notification_id)
+    if states is not None:
+        stmt = stmt.where(d.c.state.in_(states))
+    if channel is not None:
+        stmt = stmt.where(d.c.channel == channel)
+    if people is not None:
+        stmt = stmt.where(d.c.person_id.in_(people))
+    return stmt
+
+
+def reached(notification_id, people):
+    """``EXISTS`` a ledger row of the notification (a column, to correlate) for one of ``people``."""
+    return select(d.c.id).where(d.c.notification_id == notification_id, d.c.person_id.in_(people)).exists()

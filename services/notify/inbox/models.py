@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Boolean, Index, Integer, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from services.notify.db import Base, BigId
@@ -25,5 +25,6 @@ class InboxMessage(Base):
     subject: Mapped[str] = mapped_column(String(500))
     body: Mapped[str] = mapped_column(Text, default="")
     link: Mapped[str | None] = mapped_column(String(1000))
+    private: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())  # the person's eyes only
     created_at: Mapped[datetime]
     read_at: Mapped[datetime | None]

@@ -1,4 +1,7 @@
-"""A person reads their inbox: newest first, the unread filter and count, mark one or all read."""
+"""A person reads their inbox: newest first, the unread filter and count, mark one or all read.
+
+A private message (a ballot invitation) shows its link and tokens to the person alone: an org admin, an
+admin or a system caller reading the same inbox gets the link null and the tokens masked."""
 
 from __future__ import annotations
 
@@ -11,6 +14,7 @@ from shared.auth import Principal
 from shared.context import Context
 from shared.errors import NotFound
 from shared.pagination import page_of
+from shared.privacy import redact_message
 
 
 def unread_count(session: Session, principal: Principal, person_id: int) -> dict:
@@ -32,7 +36,15 @@ def page(session: Session, principal: Principal, person_id: int, unread_only: bo
                             .limit(page_size).offset((page - 1) * page_size)).scalars().all()
     total, unread = session.execute(select(func.count(), func.count().filter(InboxMessage.read_at.is_(None)))
                                     .select_from(InboxMessage).where(*mine)).one()
+    if principal.person_id != person_id:
+        items = [as_other_reader(m) if m.private else m for m in items]
     return {**page_of(list(items), total, page, page_size), "unread": unread}
+
+
+def as_other_reader(message: InboxMessage) -> dict:
+    """The message as anyone but its person sees it."""
+    return redact_message({c: getattr(message, c) for c in (
+        "id", "notification_id", "category", "subject", "body", "link", "private", "created_at", "read_at")})
 
 
 def mark_read(ctx: Context, principal: Principal, person_id: int, message_id: int) -> None:

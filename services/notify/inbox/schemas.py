@@ -18,6 +18,8 @@ class InboxMessageSchema(ma.Schema):
     subject = ma.fields.String()
     body = ma.fields.String()
     link = ma.fields.String(allow_none=True)
+    private = ma.fields.Boolean(metadata={"description": "link and tokens shown to the person alone (null link and "
+                                                         "*** for anyone else reading this inbox)"})
     created_at = ma.fields.DateTime()
     read_at = ma.fields.DateTime(allow_none=True)
 

@@ -37,8 +37,8 @@ def accept(ctx: Context, msg: SendNotification, created_by: str | None = None) -
     spec = recipient_spec(msg)
     row = {"key": msg.key, "category": msg.category, "subject": msg.subject, "body": msg.body or "",
            "link": msg.link, "recipients": spec, "channels": list(dict.fromkeys(msg.channels)),
-           "source": msg.source, "state": "queued", "total": 0, "recipient_count": 0, "processed": 0,
-           "created_by": created_by, "created_at": now, "updated_at": now}
+           "source": msg.source, "private": msg.private, "state": "queued", "total": 0, "recipient_count": 0,
+           "processed": 0, "created_by": created_by, "created_at": now, "updated_at": now}
     new = insert_ignore(session, Notification.__table__, [row], returning=("id",))
     notification = session.execute(select(Notification).where(Notification.key == msg.key)).scalar_one()
     if not new:
@@ -61,7 +61,7 @@ def from_request(data: dict) -> SendNotification:
         link=data["link"], channels=data["channels"], source="api",
         recipients=Recipients(person_ids=r.get("person_ids", []), org_id=r.get("org_id"),
                               subtree=r.get("subtree", True), party_members_only=r.get("party_members_only", False)),
-        items=[PersonalItem(**item) for item in data["items"]],
+        items=[PersonalItem(**item) for item in data["items"]], private=data["private"],
     )
 
 

@@ -26,3 +26,11 @@ class DeliverChunk(Message):
     tasks: ClassVar[tuple[str, ...]] = ("notify.deliver",)
     notification_id: int
     person_ids: list[int] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class DeliverRobots(Message):
+    """Send a notification's robot summaries that became due (after a backoff, the rate, quiet hours)."""
+
+    tasks: ClassVar[tuple[str, ...]] = ("notify.robots",)
+    notification_id: int

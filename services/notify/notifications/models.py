@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Integer, String, Text
+from sqlalchemy import JSON, Boolean, Integer, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from services.notify.db import Base, BigId
@@ -24,6 +24,8 @@ class Notification(Base):
     recipients: Mapped[dict] = mapped_column(JSON)  # {person_ids} or {org_id, subtree, party_members_only}
     channels: Mapped[list] = mapped_column(JSON)
     source: Mapped[str] = mapped_column(String(64), default="")
+    # link and tokens for the recipient alone (``SendNotification.private``): redacted for every other reader
+    private: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     state: Mapped[str] = mapped_column(String(16), default="queued", index=True)  # queued|sending|done
     total: Mapped[int] = mapped_column(Integer, default=0)  # deliveries: recipients × channels
     recipient_count: Mapped[int] = mapped_column(Integer, default=0)

@@ -1,14 +1,17 @@
-"""POST /api/v1/notifications, GET …/{id}, GET …/{id}/failures."""
+"""POST · GET /api/v1/notifications, GET …/{id}, GET …/{id}/deliveries, GET …/{id}/failures."""
 
 from __future__ import annotations
 
 from flask.views import MethodView
 
-from services.notify.notifications import accepting, status
+from services.notify.notifications import accepting, report, status
 from services.notify.notifications.schemas import (
+    DeliveryLineSchema,
+    DeliveryQueryArgsSchema,
     DeliverySchema,
     NotificationAcceptedSchema,
     NotificationCreateSchema,
+    NotificationQueryArgsSchema,
     NotificationSchema,
 )
 from shared.pagination import PageArgsSchema, page_schema
@@ -29,6 +32,16 @@ class Notifications(MethodView):
     def post(self, data: dict, *, principal, ctx):
         """Accept a notification; workers resolve its recipients and deliver it"""
         return accepting.accept_request(ctx, principal, data)
+
+    @blp.authorize(*SENDERS)
+    @blp.arguments(NotificationQueryArgsSchema, location="query")
+    @blp.response(200, page_schema(NotificationSchema))
+    @blp.transaction(read_only=True)
+    def get(self, args: dict, *, principal, ctx):
+        """Notifications, newest first, with counts by channel and state (org admins: theirs and their subtree's)"""
+        return report.listing(ctx.session, principal, category=args.get("category"), state=args.get("state"),
+                              created_after=args.get("created_after"), page=args["page"],
+                              page_size=args["page_size"])
 
 
 @blp.route("/<int:notification_id>")
@@ -52,3 +65,16 @@ class Failures(MethodView):
     def get(self, args: dict, notification_id: int, *, principal, ctx):
         """Deliveries that stayed failed after their retries, with the last error"""
         return status.failures(ctx.session, principal, notification_id, args["page"], args["page_size"])
+
+
+@blp.route("/<int:notification_id>/deliveries")
+class Deliveries(MethodView):
+    @blp.authorize(*SENDERS)
+    @blp.arguments(DeliveryQueryArgsSchema, location="query")
+    @blp.response(200, page_schema(DeliveryLineSchema))
+    @blp.answers(404)
+    @blp.transaction(read_only=True)
+    def get(self, args: dict, notification_id: int, *, principal, ctx):
+        """Who got it, who did not and why: its deliveries by state and channel (robots' summaries last)"""
+        return report.deliveries(ctx.session, principal, notification_id, state=args.get("state"),
+                                 channel=args.get("channel"), page=args["page"], page_size=args["page_size"])

@@ -3,12 +3,16 @@ default, ``unknown = RAISE``, which every input schema here keeps)."""
 
 from __future__ import annotations
 
+from datetime import UTC
+
 import marshmallow as ma
 from marshmallow import validate
 
 from shared.i18n import bilingual
 from shared.messages import CATEGORIES, CHANNELS
+from shared.pagination import PageArgsSchema
 
+REPORT_STATE_NAMES = ("delivered", "failed", "skipped", "pending")
 ONE_RECIPIENT_KIND = bilingual("请给出 person_ids、org_id 或 items 之一", "Give person_ids, org_id or items")
 
 
@@ -33,6 +37,8 @@ class NotificationCreateSchema(ma.Schema):
     body = ma.fields.String(load_default="", validate=validate.Length(max=20_000))
     link = ma.fields.String(allow_none=True, load_default=None, validate=validate.Length(max=1000))
     recipients = ma.fields.Nested(RecipientsSchema, load_default=dict)
+    private = ma.fields.Boolean(load_default=False, metadata={
+        "description": "link and tokens for each recipient alone; every other reader sees them redacted"})
     items = ma.fields.List(ma.fields.Nested(PersonalItemSchema), load_default=list,
                            validate=validate.Length(max=100_000))
     channels = ma.fields.List(ma.fields.String(validate=validate.OneOf(CHANNELS)), load_default=lambda: ["inbox"],
@@ -72,9 +78,33 @@ class NotificationSchema(ma.Schema):
     failed = ma.fields.Integer(required=True)
     skipped = ma.fields.Integer()
     pending = ma.fields.Integer()
-    by_channel = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Nested(ChannelCountsSchema))
+    by_channel = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Nested(ChannelCountsSchema),
+                                metadata={"description": "per channel: the people's deliveries by state"})
+    robots = ma.fields.Nested(ChannelCountsSchema, metadata={
+        "description": "the 企业微信/钉钉 robots' summaries (one per robot reached) by state"})
     created_at = ma.fields.DateTime()
     finished_at = ma.fields.DateTime(allow_none=True)
+
+
+class NotificationQueryArgsSchema(PageArgsSchema):
+    category = ma.fields.String(validate=validate.OneOf(CATEGORIES))
+    state = ma.fields.String(validate=validate.OneOf(("queued", "sending", "done")))
+    created_after = ma.fields.AwareDateTime(default_timezone=UTC)
+
+
+class DeliveryQueryArgsSchema(PageArgsSchema):
+    state = ma.fields.String(validate=validate.OneOf(REPORT_STATE_NAMES))
+    channel = ma.fields.String(validate=validate.OneOf(CHANNELS))
+
+
+class DeliveryLineSchema(ma.Schema):
+    person_id = ma.fields.Integer(allow_none=True, metadata={"description": "null for a robot's summary"})
+    endpoint_id = ma.fields.Integer(allow_none=True, metadata={"description": "the robot (webhook endpoint)"})
+    channel = ma.fields.String(metadata={"enum": list(CHANNELS)})
+    state = ma.fields.String(metadata={"enum": list(REPORT_STATE_NAMES)})
+    error = ma.fields.String(allow_none=True, metadata={"description": "why: the skip reason or the last error"})
+    attempts = ma.fields.Integer()
+    at = ma.fields.DateTime()
 
 
 class DeliverySchema(ma.Schema):

@@ -3,7 +3,7 @@
 - a notification still ``queued`` after a while gets its resolve task again;
 - rows claimed (``sending``) longer than the lease were interrupted mid-send with an unknown
   outcome: they are failed, never resent (no double email);
-- rows whose backoff has expired are dispatched again;
+- rows whose backoff has expired are dispatched again, and robot summaries whose wait is over;
 - a ``sending`` notification without progress for a while is resumed: people without ledger rows
   (their chunk's message died with a worker) are chunked and dispatched again;
 - whatever is complete is marked done.
@@ -16,9 +16,9 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from services.notify.delivery import ledger
+from services.notify.delivery import ledger, robots
 from services.notify.notifications import progress, recipients
-from services.notify.notifications.commands import DeliverChunk, ResolveNotification
+from services.notify.notifications.commands import DeliverChunk, DeliverRobots, ResolveNotification
 from services.notify.notifications.models import Notification
 from services.notify.notifications.resolving import CHUNK_SIZE
 from shared.context import Context
@@ -39,7 +39,16 @@ def requeue_queued(ctx: Context, after: timedelta = QUEUED_AFTER) -> int:
 
 
 def fail_interrupted(ctx: Context, lease: timedelta = LEASE) -> int:
-    return ledger.fail_interrupted(ctx.session, ctx.now(), lease, INTERRUPTED)
+    return (ledger.fail_interrupted(ctx.session, ctx.now(), lease, INTERRUPTED)
+            + robots.fail_interrupted(ctx.session, ctx.now(), lease, INTERRUPTED))
+
+
+def dispatch_robots(ctx: Context) -> int:
+    """Robot summaries whose wait (backoff, the robot's rate, quiet hours) is over."""
+    due = robots.take_due(ctx.session, ctx.now())
+    for notification_id in due:
+        ctx.publish(DeliverRobots(notification_id))
+    return len(due)
 
 
 def dispatch_retries(ctx: Context) -> int:
@@ -91,6 +100,7 @@ def sweep(ctx: Context, stale_after: timedelta = STALE_AFTER, lease: timedelta =
         "requeued": requeue_queued(ctx),
         "interrupted": fail_interrupted(ctx, lease),
         "retried": dispatch_retries(ctx),
+        "robots": dispatch_robots(ctx),
         "resumed": resume_stale(ctx, stale_after),
         "finished": finish_complete(ctx),
     }

@@ -25,16 +25,16 @@ class Preferences(MethodView):
     @blp.response(200, PreferencesSchema)
     @blp.transaction(read_only=True)
     def get(self, person_id: int, *, principal, ctx):
-        """A person's muted categories and accepted channels"""
-        return people.read(ctx.session, principal, person_id)
+        """A person's muted categories, accepted channels, quiet hours and digest"""
+        return people.read(ctx, principal, person_id)
 
     @blp.authorize(*READERS)
     @blp.arguments(PreferencesInSchema)
     @blp.response(200, PreferencesSchema)
     @blp.transaction
     def put(self, data: dict, person_id: int, *, principal, ctx):
-        """Replace them (a mandatory category cannot be muted)"""
-        return people.write(ctx, principal, person_id, data["muted_categories"], data["channels"])
+        """Replace them (a mandatory category cannot be muted or held for a digest)"""
+        return people.write(ctx, principal, person_id, **data)
 
 
 @blp.route("/categories")
@@ -55,6 +55,6 @@ class Category(MethodView):
     @blp.answers(404)
     @blp.transaction
     def put(self, data: dict, category: str, *, principal, ctx):
-        """Make a category mandatory or not (group administrators)"""
-        return categories.set_mandatory(ctx, category, data["mandatory"])
+        """Make a category mandatory or not, and a mandatory one urgent (skips quiet hours)"""
+        return categories.set_mandatory(ctx, category, data["mandatory"], data["urgent"])
 

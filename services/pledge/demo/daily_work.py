@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from services.pledge.daily_work import mentorships, posts, volunteering, zones
 from services.pledge.daily_work.models import Zone
+from services.pledge.demo.supervision import ROOT_CODE
 from services.pledge.directory.models import Org, Person
 from services.pledge.suggestions import answering, submitting
 from shared.context import Context
@@ -28,7 +29,12 @@ SUGGESTIONS = ("夜班交接缺少安全确认环节，建议增加交接确认�
 
 
 def _unit(session: Session, name: str) -> Org | None:
-    return session.scalar(select(Org).where(Org.kind == "committee", Org.name == f"{name}党委"))
+    """The unit committee of that name under the seeded root (never an org of ``xianfeng demo`` or made by hand)."""
+    root = session.scalar(select(Org).where(Org.code == ROOT_CODE))
+    if root is None:
+        return None
+    return session.scalars(select(Org).where(Org.kind == "committee", Org.name == f"{name}党委",
+                                             Org.path.startswith(root.path)).order_by(Org.id)).first()
 
 
 def _branches(session: Session, unit: Org) -> list[Org]:

@@ -5,6 +5,8 @@
 钢铁先锋 with specific carriers below it, pledges in every state.  The supervision data (demo sites,
 contact points, inspections) is added by ``demo.supervision.seed(session, today)``.  Everything goes
 through the use cases (upserts, carriers, pledge actions), each batch in its own unit of work.
+The seed touches only what it made: its own org codes (``HG``, ``U01``, ``U01-B1`` …) and employee numbers
+(``HG000001`` …); orgs and people made by hand or by ``xianfeng demo`` (codes ``XFDEMO-…``) get no pledges.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from typing import Any
 from sqlalchemy import select
 
 from services.pledge.demo import daily_work, supervision
+from services.pledge.demo.supervision import ROOT_CODE
 from services.pledge.directory.importing.upsert import OrgIndex, upsert_orgs, upsert_people
 from services.pledge.directory.models import Org, Person
 from services.pledge.pledges import actions, carriers, drafts, progress
@@ -108,7 +111,7 @@ def seed_directory(unit_of_work: UnitOfWork, today: date) -> dict[str, int]:
 
 
 def seed_carriers(session, today: date) -> list[int]:
-    root = session.scalar(select(Org).where(Org.code == "HG"))
+    root = session.scalar(select(Org).where(Org.code == ROOT_CODE))
     year = date(today.year, 1, 1)
     quarter = date(today.year, (today.month - 1) // 3 * 3 + 1, 1)
     main = carriers.create_carrier(session, SEEDER, {
@@ -137,13 +140,16 @@ def _walk(ctx: Context, pledge_id: int, path: list, values: dict) -> None:
 
 def seed_pledges(ctx: Context, carrier_ids: list[int], today: date) -> int:
     session = ctx.session
-    branches = list(session.scalars(select(Org).where(Org.kind == "branch").order_by(Org.id)))
+    own_codes = [row["code"] for _, row in org_rows() if row["kind"] == "branch"]
+    branches = list(session.scalars(select(Org).where(Org.kind == "branch", Org.code.in_(own_codes))
+                                    .order_by(Org.id)))
     made = 0
     for i, branch in enumerate(branches):
         category, title, targets = ORG_PLEDGES[i % len(ORG_PLEDGES)]
         made += _pledge(ctx, "org", branch.id, category, f"{branch.name}：{title}", targets, carrier_ids,
                         PATHS[i % len(PATHS)], today + timedelta(days=(i * 11) % 200 - 30))
-        members = session.scalars(select(Person.id).where(Person.org_id == branch.id, Person.party_member.is_(True))
+        members = session.scalars(select(Person.id).where(Person.org_id == branch.id, Person.party_member.is_(True),
+                                                          Person.employee_no.like(f"{ROOT_CODE}%"))
                                   .order_by(Person.id).limit(3))
         for j, person_id in enumerate(members):
             category, title, targets = PERSON_PLEDGES[(i + j) % len(PERSON_PLEDGES)]

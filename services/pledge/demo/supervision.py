@@ -40,18 +40,23 @@ PRESCRIBED = (("party_building", "“三会一课”按期召开"), ("party_buil
 OPTIONAL = (("management", "党员先锋岗挂牌上岗"), ("economic", "党员“一助一”业务技能帮带"))
 LEADER_ROLES = {"secretary", "deputy_secretary", "leader", "committee_member", "director"}
 INSPECTED_BRANCHES = 34
+ROOT_CODE = "HG"  # the seeded group's root (demo/seed.py): everything here stays in its subtree
 
 
-def seed(session: Session, today: date) -> dict[str, Any]:
-    """Add what is missing; running it again adds nothing."""
+def seed(session: Session, today: date, root_code: str = ROOT_CODE) -> dict[str, Any]:
+    """Add what is missing under the seeded root (org ``root_code``); running it again adds nothing.  Orgs and
+    people outside that subtree (made by hand, or by ``xianfeng demo``) are never touched."""
     counts = {"demo_sites": 0, "actions": 0, "evaluations": 0, "contact_points": 0, "visits": 0,
               "inspections": 0, "comments": 0}
-    converter = session.execute(select(Org).where(Org.kind == "committee", Org.name.contains("转炉厂"))
-                                .order_by(Org.id)).scalars().first()
+    root = session.execute(select(Org).where(Org.code == root_code)).scalar()
+    if root is None:
+        return counts
+    converter = session.execute(select(Org).where(Org.kind == "committee", Org.name.contains("转炉厂"),
+                                                  Org.path.startswith(root.path)).order_by(Org.id)).scalars().first()
     if converter is not None:
         _seed_demo_sites(session, converter, today, counts)
-    _seed_contact_points(session, today, counts)
-    _seed_unannounced_inspections(session, today, counts)
+    _seed_contact_points(session, root, today, counts)
+    _seed_unannounced_inspections(session, root, today, counts)
     session.flush()
     return counts
 
@@ -118,9 +123,10 @@ def _add_evaluations(session: Session, site: DemoSite, index: int, today: date) 
 
 
 # ---- contact points --------------------------------------------------------------------------
-def _leaders(session: Session) -> list[Person]:
+def _leaders(session: Session, root: Org) -> list[Person]:
     """Leaders of both levels: people of the committees holding a leading role (else the first of each)."""
-    committees = session.execute(select(Org.id).where(Org.kind == "committee").order_by(Org.id)).scalars().all()
+    committees = session.execute(select(Org.id).where(Org.kind == "committee", Org.path.startswith(root.path))
+                                 .order_by(Org.id)).scalars().all()
     people = session.execute(select(Person).where(Person.org_id.in_(committees), Person.active.is_(True))
                              .order_by(Person.org_id, Person.id)).scalars().all()
     leaders = [p for p in people if LEADER_ROLES & set(p.roles or [])]
@@ -132,12 +138,12 @@ def _leaders(session: Session) -> list[Person]:
     return list(first_of_each.values())
 
 
-def _seed_contact_points(session: Session, today: date, counts: dict[str, int]) -> None:
-    branches = session.execute(select(Org).where(Org.kind == "branch").order_by(Org.id)).scalars().all()
+def _seed_contact_points(session: Session, root: Org, today: date, counts: dict[str, int]) -> None:
+    branches = _branches_under(session, root)
     if not branches:
         return
-    orgs = {o.id: o for o in session.execute(select(Org)).scalars()}
-    for n, leader in enumerate(_leaders(session)):
+    orgs = {o.id: o for o in session.execute(select(Org).where(Org.path.startswith(root.path))).scalars()}
+    for n, leader in enumerate(_leaders(session, root)):
         own = orgs[leader.org_id]
         mine = [b for b in branches if b.path.startswith(own.path)] if own.parent_id is not None else branches
         if not mine:
@@ -165,10 +171,9 @@ def _link(session: Session, leader: Person, org: Org, salt: int, today: date, co
 
 
 # ---- last October's unannounced visits to 34 branches, with comments -------------------------
-def _seed_unannounced_inspections(session: Session, today: date, counts: dict[str, int]) -> None:
-    root = session.execute(select(Org).where(Org.parent_id.is_(None)).order_by(Org.id)).scalars().first()
-    inspector = _leaders(session)[:1]
-    if root is None or not inspector:
+def _seed_unannounced_inspections(session: Session, root: Org, today: date, counts: dict[str, int]) -> None:
+    inspector = _leaders(session, root)[:1]
+    if not inspector:
         return
     october = date(today.year - 1, 10, 1)
     branches = _branches_under(session, root)[:INSPECTED_BRANCHES]

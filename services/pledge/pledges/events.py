@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from services.pledge.directory.lookups import secretaries
+from services.pledge.pledges.linking import pledge_link
 from services.pledge.pledges.models import Pledge, PledgeTransition
 from shared.context import Context
-from shared.messages import PledgeRecord, PledgesChanged, Recipients, SendNotification
+from shared.messages import PersonalItem, PledgeRecord, PledgesChanged, SendNotification
+from shared.settings import Settings
 
 CHANGES_SURVEY_SEES = frozenset({"publish", "revise", "close", "withdraw", "approve"})
 NEEDS_REVIEW = frozenset({"submit", "revise"})
@@ -16,13 +18,16 @@ def pledge_record(pledge: Pledge) -> PledgeRecord:
                         pledger_id=pledge.pledger_id, org_id=pledge.org_id, state=pledge.state, version=pledge.version)
 
 
-def review_request(pledge: Pledge, transition: PledgeTransition, reviewers: list[int]) -> SendNotification:
+def review_request(settings: Settings, pledge: Pledge, transition: PledgeTransition,
+                   reviewers: list[int]) -> SendNotification:
+    """One message; each reviewer's own link opens the pledge page with the review form (private: a bearer link)."""
     kind = "修订后" if transition.action == "revise" else ""
     return SendNotification(
         key=f"pledge_review:{pledge.id}:{transition.id}", category="pledge_review",
         subject=f"待审核的{kind}承诺：{pledge.title}",
         body=f"{pledge.pledger_name} 提交了承诺「{pledge.title}」（第 {pledge.version} 版），请审核（审诺）。",
-        link=f"/api/v1/pledges/{pledge.id}", recipients=Recipients(person_ids=reviewers), source="pledge",
+        items=[PersonalItem(person_id=p, link=pledge_link(settings, pledge.id, p)) for p in reviewers],
+        source="pledge", private=True,
     )
 
 
@@ -35,4 +40,4 @@ def after_transition(ctx: Context, pledge: Pledge, action: str, transition: Pled
         reviewers = [p for p in secretaries(ctx.session, pledge.reviewer_org_id)
                      if not (pledge.pledger_type == "person" and p == pledge.pledger_id)]
         if reviewers:
-            ctx.publish(review_request(pledge, transition, reviewers))
+            ctx.publish(review_request(ctx.settings, pledge, transition, reviewers))

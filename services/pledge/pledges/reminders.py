@@ -17,9 +17,11 @@ from sqlalchemy.orm import Session
 from services.pledge.directory.lookups import secretaries
 from services.pledge.directory.models import Org
 from services.pledge.pledges.domain.reminders import due_kind, due_wording, is_quarter_start, quarter_of
+from services.pledge.pledges.linking import board_link, pledge_link
 from services.pledge.pledges.models import Pledge, SentReminder
 from shared.context import Context
-from shared.messages import Recipients, SendNotification
+from shared.messages import PersonalItem, Recipients, SendNotification
+from shared.settings import Settings
 
 
 def _due_pledges(session: Session, day: date) -> Iterator[Pledge]:
@@ -38,7 +40,8 @@ def _due_recipients(session: Session, pledge: Pledge, kind: str) -> list[int]:
     return list(dict.fromkeys(people))
 
 
-def due_message(session: Session, pledge: Pledge, day: date) -> SendNotification | None:
+def due_message(session: Session, settings: Settings, pledge: Pledge, day: date) -> SendNotification | None:
+    """Each recipient's own link opens the pledge page (and from there its board entry)."""
     kind = due_kind(pledge.due_on, day)
     people = _due_recipients(session, pledge, kind)
     if not people:
@@ -49,11 +52,12 @@ def due_message(session: Session, pledge: Pledge, day: date) -> SendNotification
         subject=f"承诺{when}：{pledge.title}",
         body=f"{pledge.pledger_name} 的承诺「{pledge.title}」{when}（到期日 {pledge.due_on.isoformat()}），"
              f"当前完成度 {round(pledge.completion * 100)}%。",
-        link=f"/api/v1/pledges/{pledge.id}", recipients=Recipients(person_ids=people), source="pledge",
+        items=[PersonalItem(person_id=p, link=pledge_link(settings, pledge.id, p)) for p in people],
+        source="pledge", private=True,
     )
 
 
-def lookback_messages(session: Session, day: date) -> Iterator[SendNotification]:
+def lookback_messages(session: Session, settings: Settings, day: date) -> Iterator[SendNotification]:
     quarter = quarter_of(day)
     org_ids = session.scalars(select(Pledge.org_id).where(Pledge.state == "published").distinct())
     for org in session.scalars(select(Org).where(Org.id.in_(list(org_ids))).order_by(Org.id)):
@@ -61,7 +65,7 @@ def lookback_messages(session: Session, day: date) -> Iterator[SendNotification]
             key=f"lookback:{org.id}:{day.year}Q{quarter}", category="lookback",
             subject=f"{day.year} 年第 {quarter} 季度承诺“回头看”与每季点评",
             body=f"{org.name}：请对已公开的承诺进行“回头看”，检查长期整改事项的落实情况，并做好本季度点评。",
-            link=f"/board/{org.id}",
+            link=board_link(settings, org.id),
             recipients=Recipients(org_id=org.id, subtree=False, party_members_only=True), source="pledge",
         )
 
@@ -78,10 +82,10 @@ def run_daily(ctx: Context, day: date) -> dict[str, int]:
     """The nightly reminders for ``day`` (beat and ``xianfeng daily --date``), in one transaction."""
     report = {"pledge_due": 0, "lookback": 0}
     for pledge in list(_due_pledges(ctx.session, day)):
-        message = due_message(ctx.session, pledge, day)
+        message = due_message(ctx.session, ctx.settings, pledge, day)
         if message is not None and _send_once(ctx, message):
             report["pledge_due"] += 1
     if is_quarter_start(day):
-        for message in list(lookback_messages(ctx.session, day)):
+        for message in list(lookback_messages(ctx.session, ctx.settings, day)):
             report["lookback"] += int(_send_once(ctx, message))
     return report

@@ -10,9 +10,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, object_session
 
 from services.pledge.pledges.domain import completion
-from services.pledge.pledges.domain.access import is_pledger, is_reviewer
+from services.pledge.pledges.domain.access import is_pledger, is_reviewer, may
 from services.pledge.pledges.domain.categories import label
-from services.pledge.pledges.domain.lifecycle import allowed_actions
+from services.pledge.pledges.domain.lifecycle import allowed_actions, can
 from services.pledge.pledges.models import Pledge, PledgeVersion, ProgressReport
 from services.pledge.pledges.visibility import load, parties
 from services.pledge.suggestions.answering import cited_by
@@ -68,3 +68,12 @@ def read_pledge(ctx: Context, principal: Principal, pledge_id: int) -> dict[str,
 def progress_view(report: ProgressReport, targets: list[dict]) -> dict:
     return {**{c.key: getattr(report, c.key) for c in ProgressReport.__table__.columns},
             "targets": completion.per_target(target_dates(targets), report.values)}
+
+
+def page_view(ctx: Context, principal: Principal, pledge_id: int) -> dict[str, Any]:
+    """The pledge page of a notification's recipient: the pledge as they see it, whether they may review it now
+    (a reviewer of a submitted pledge) and whether it has a board entry to open."""
+    pledge = load(ctx.session, principal, pledge_id)
+    shown = view_for(ctx.session, principal, pledge, ctx.today())
+    reviewable = can(pledge.state, "approve") and may(principal, "approve", parties(ctx.session, pledge, principal))
+    return {"pledge": shown, "reviewable": reviewable, "on_board": pledge.on_ledger}

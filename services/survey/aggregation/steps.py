@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from services.survey.aggregation import ranking
 from services.survey.aggregation.domain.scoring import Stat, score_target
 from services.survey.ballots.models import Answer
+from services.survey.ballots.release import release
 from services.survey.results.models import Result
 from services.survey.results.publishing import publish_results
 from services.survey.rounds.domain.lifecycle import transition
@@ -34,6 +35,7 @@ def start(ctx: Context, round_id: int, rerun: bool = False) -> list[tuple[int, i
         return None
     round_ = get_round(ctx.session, round_id, lock=True)
     round_.state = transition(round_.state, "aggregate")
+    release(ctx.session, round_, closing=True)  # what is still pooled, before anything is counted
     round_.aggregation_started_at, round_.aggregation_error = ctx.now(), None
     return chunks(ctx.session, round_)
 

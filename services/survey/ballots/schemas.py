@@ -12,11 +12,21 @@ from shared.i18n import bilingual
 ALL_DIMENSIONS = sorted({key for dims in DIMENSIONS.values() for key, _ in dims})
 
 
+class ServiceTargetSchema(ma.Schema):
+    """A 三服务 service target the rated target set for the round's period."""
+
+    id = ma.fields.Integer(required=True)
+    title = ma.fields.String(required=True)
+    content = ma.fields.String(required=True)
+
+
 class BallotTargetSchema(ma.Schema):
     target_type = ma.fields.String(required=True)
     target_id = ma.fields.Integer(required=True)
     name = ma.fields.String(required=True)
     dimensions = ma.fields.List(ma.fields.String(), required=True)
+    service_targets = ma.fields.List(ma.fields.Nested(ServiceTargetSchema), required=True, metadata={
+        "description": "三服务: what this target promised for the round's period (three_way rounds; else empty)"})
 
 
 class DimensionSchema(ma.Schema):

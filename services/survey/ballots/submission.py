@@ -1,9 +1,11 @@
 """Submitting a ballot, once.
 
-A submission stores its answers with no link to the ballot or the person and marks the ballot used
-in the same transaction.  ``UPDATE … WHERE used = false`` decides who wins a race: on PostgreSQL the
-row lock makes a concurrent second submission see ``used`` and update nothing; on SQLite the
-transaction starts with ``BEGIN IMMEDIATE`` and submissions are serial.
+A submission claims the ballot (``used``) and puts its answer set into the pool, in one transaction;
+the answers reach ``survey_answers`` later, released with a batch of others
+(:mod:`services.survey.ballots.release`), so nothing written by this transaction survives next to them.
+``UPDATE … WHERE used = false`` decides who wins a race: on PostgreSQL the row lock makes a concurrent
+second submission see ``used`` and update nothing; on SQLite the transaction starts with ``BEGIN IMMEDIATE``
+and submissions are serial.
 """
 
 from __future__ import annotations
@@ -14,14 +16,14 @@ from sqlalchemy import bindparam, update
 from sqlalchemy.orm import Session
 
 from services.survey.ballots.domain.answers import Offered, check_answers
-from services.survey.ballots.models import Answer
+from services.survey.ballots.models import PooledAnswers
 from services.survey.ballots.reading import BALLOTS, usable
 from shared.errors import Conflict, ValidationFailed
 
 # built once, like the ballot query
 CLAIM = (update(BALLOTS).where(BALLOTS.c.id == bindparam("ballot_id"), BALLOTS.c.used.is_(False))
          .values(used=True))
-STORE_ANSWERS = Answer.__table__.insert()
+POOL_ANSWERS = PooledAnswers.__table__.insert()
 
 
 def submit(session: Session, token: str, answers: list[dict]) -> dict:
@@ -34,8 +36,6 @@ def submit(session: Session, token: str, answers: list[dict]) -> dict:
     claimed = session.execute(CLAIM, {"ballot_id": found.ballot_id})
     if claimed.rowcount != 1:
         raise Conflict("ballot_used")
-    session.execute(STORE_ANSWERS, [
-        {"id": uuid.uuid4().hex, "round_id": found.round_id, "target_ref": r.ref, "dimension": r.dimension,
-         "part": r.part, "score": r.score} for r in rows
-    ])
+    session.execute(POOL_ANSWERS, {"id": uuid.uuid4().hex, "round_id": found.round_id, "ballot_id": found.ballot_id,
+                                   "answers": [[r.ref, r.dimension, r.part, r.score] for r in rows]})
     return {"round_id": found.round_id, "answers": len(rows)}

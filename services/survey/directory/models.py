@@ -3,7 +3,9 @@ published pledges, both kept from pledge's events."""
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Integer, String
+from datetime import date
+
+from sqlalchemy import Boolean, Date, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from services.survey.db import Base
@@ -25,3 +27,25 @@ class PledgeCopy(Base):
     state: Mapped[str] = mapped_column(String(16))
     version: Mapped[int] = mapped_column(Integer)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class ServiceTargetCopy(Base):
+    """The 三服务 service targets pledge sends (``ServiceTargetsChanged``): shown beside the questions of a
+    三测评 ballot, so raters judge a member, branch or committee against what it set out to do."""
+
+    __tablename__ = "survey_service_targets"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    provider_type: Mapped[str] = mapped_column(String(16))  # org | person
+    provider_id: Mapped[int] = mapped_column(Integer)
+    org_id: Mapped[int] = mapped_column(Integer)
+    period_kind: Mapped[str] = mapped_column(String(16))
+    period_start: Mapped[date] = mapped_column(Date)
+    period_end: Mapped[date] = mapped_column(Date)
+    title: Mapped[str] = mapped_column(String(300))
+    content: Mapped[str] = mapped_column(Text, default="")
+    beneficiaries: Mapped[str] = mapped_column(String(16))
+    version: Mapped[int] = mapped_column(Integer)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    __table_args__ = (Index("ix_survey_service_targets_provider", "provider_type", "provider_id"),)

@@ -6,23 +6,45 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from services.survey.directory.lookups import org_path
+from services.survey.directory.models import directory
 from services.survey.results.models import OrgSummary, Result
 from services.survey.rounds.access import view_scope
 from services.survey.rounds.models import Round, RoundTarget
 from services.survey.rounds.reading import get_round
-from shared.errors import Conflict, NotFound, ValidationFailed, field_errors
+from shared import links
+from shared.directory import path_ids
+from shared.errors import Conflict, Forbidden, NotFound, ValidationFailed, field_errors
 from shared.i18n import bilingual
 from shared.pagination import page_of
 from shared.principal import Principal
+from shared.settings import Settings
+
+
+def _ready(round_: Round) -> Round:
+    if round_.state != "results_ready":
+        raise Conflict("results_not_ready", state=round_.state, errors={"state": [round_.state]})
+    return round_
 
 
 def readable_round(session: Session, principal: Principal, round_id: int) -> tuple[Round, str | None]:
     """The round if its results are ready, and the org path the caller may read (None: all)."""
     round_ = get_round(session, round_id)
     scope = view_scope(session, principal, round_)
-    if round_.state != "results_ready":
-        raise Conflict("results_not_ready", state=round_.state, errors={"state": [round_.state]})
-    return round_, scope
+    return _ready(round_), scope
+
+
+def granted_round(session: Session, settings: Settings, round_id: int, grant: str | None) -> tuple[Round, str]:
+    """The round and the org path a signed ``results`` grant opens (the link of a ``results`` notification).
+
+    401 when the grant is missing, tampered with or expired (``token_expired``); 403 when it was issued for
+    another round or names an org the directory no longer knows; 404/409 as for the API."""
+    claims = links.verify(settings, "results", grant)
+    links.require_claim(claims, "round", round_id)
+    org = claims.get("org")
+    path = org_path(session, org) if isinstance(org, int) and not isinstance(org, bool) else None
+    if path is None:
+        raise Forbidden("org_forbidden")
+    return _ready(get_round(session, round_id)), path
 
 
 def _filter_path(session: Session, scope: str | None, org_id: int | None) -> str | None:
@@ -55,6 +77,7 @@ def item(result: Result, target: RoundTarget) -> dict:
         "org_id": target.org_id, "n": result.n, "dimensions": result.dimensions or {}, "parts": result.parts,
         "score": None if result.score is None else round(result.score, 1), "grade": result.grade,
         "rank": result.rank_in_org, "rank_in_round": result.rank_in_round, "suppressed": result.suppressed,
+        "suppression": result.suppression if result.suppressed else None,
     }
 
 
@@ -70,8 +93,13 @@ def list_results(session: Session, principal: Principal, round_id: int, args: di
 
 def all_results(session: Session, principal: Principal, round_id: int, args: dict) -> tuple[Round, list[dict]]:
     round_, scope = readable_round(session, principal, round_id)
+    return round_, results_in(session, round_, scope, args)
+
+
+def results_in(session: Session, round_: Round, scope: str | None, args: dict) -> list[dict]:
+    """Every row of the round inside ``scope`` (an org path; None: all), narrowed by ``org_id``/``target_type``."""
     path = _filter_path(session, scope, args.get("org_id"))
-    return round_, [item(r, t) for r, t in session.execute(_query(round_.id, path, args.get("target_type")))]
+    return [item(r, t) for r, t in session.execute(_query(round_.id, path, args.get("target_type")))]
 
 
 def summaries(session: Session, principal: Principal, round_id: int, org_id: int | None = None) -> list[dict]:
@@ -84,3 +112,11 @@ def summaries(session: Session, principal: Principal, round_id: int, org_id: int
     return [{"org_id": s.org_id, "target_type": s.target_type, "targets": s.targets, "ratings": s.ratings,
              "score": None if s.score is None else round(s.score, 1), "suppressed": s.suppressed}
             for s in session.scalars(stmt)]
+
+
+def scope_name(session: Session, scope: str | None) -> str | None:
+    """The name of the org at the top of ``scope`` (None: the whole round)."""
+    if not scope:
+        return None
+    o = directory.orgs
+    return session.execute(select(o.c.name).where(o.c.id == path_ids(scope)[-1])).scalar()

@@ -8,6 +8,7 @@ from openpyxl import Workbook
 
 from services.survey.rounds.domain.rules import DIMENSIONS, TARGET_TYPE_LABELS, TARGET_TYPES
 
+WITHHELD = {"min_group": "人数不足", "complementary": "防反推"}
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -25,8 +26,9 @@ def workbook(items: list[dict]) -> bytes:
                       "组织内排名", "全轮排名", "不公布"])
         for r in rows:
             means = [None if r["suppressed"] else round(r["dimensions"].get(k, 0), 2) for k, _ in dims]
+            withheld = WITHHELD.get(r.get("suppression"), "是") if r["suppressed"] else ""
             sheet.append([r["target_id"], r["name"], r["org_id"], r["n"], *means, r["score"], r["grade"],
-                          r["rank"], r["rank_in_round"], "是" if r["suppressed"] else ""])
+                          r["rank"], r["rank_in_round"], withheld])
     if not book.sheetnames:
         book.create_sheet("结果")
     out = io.BytesIO()

@@ -13,6 +13,7 @@ from services.survey.rounds import issuing
 from services.survey.rounds.access import require_round_admin
 from services.survey.rounds.domain.lifecycle import transition
 from services.survey.rounds.domain.messages import AggregateRound
+from services.survey.rounds.domain.period import with_period
 from services.survey.rounds.domain.rules import round_settings
 from services.survey.rounds.models import Ballot, Round
 from services.survey.rounds.reading import get_round, view
@@ -33,9 +34,10 @@ def create_round(ctx: Context, principal: Principal, data: dict) -> dict:
     if data["closes_at"] <= now:
         raise ValidationFailed(errors=field_errors(
             closes_at=bilingual("截止时间必须晚于现在", "must be in the future")))
+    closes_on = data["closes_at"].astimezone(ctx.settings.zone).date()
+    settings = round_settings(with_period(data.get("settings") or {}, closes_on))
     round_ = Round(kind=data["kind"], title=data["title"], root_org_id=data["root_org_id"], root_path=path,
-                   closes_at=data["closes_at"], state="draft", settings=round_settings(data.get("settings")),
-                   created_at=now)
+                   closes_at=data["closes_at"], state="draft", settings=settings, created_at=now)
     session.add(round_)
     session.flush()
     return view(session, round_)

@@ -28,7 +28,7 @@ def invite(ctx: Context, round_: Round, holders: list[tuple[int, str]], category
         items = [PersonalItem(person_id=pid, link=ballot_link(ctx.settings, tok)) for pid, tok in chunk]
         ctx.publish(SendNotification(
             key=f"survey:round:{round_.id}:{tag}:{number}", category=category, subject=subject, body=body,
-            items=items, source="survey",
+            items=items, source="survey", private=True,  # a ballot link works for its rater alone
         ))
         count += 1
     return count

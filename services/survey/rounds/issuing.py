@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from services.survey.directory.lookups import org_paths
 from services.survey.directory.models import PledgeCopy, directory
-from services.survey.rounds.domain import eligibility
+from services.survey.rounds.domain import eligibility, leadership
 from services.survey.rounds.domain.eligibility import OrgNode, PersonNode, Plan, PledgeNode
 from services.survey.rounds.domain.invitations import INVITE
 from services.survey.rounds.domain.tokens import new_token, token_hash
@@ -34,6 +34,8 @@ def load_scope(session: Session, root_path: str) -> tuple[list[OrgNode], list[Pe
 def plan_round(session: Session, round_: Round, orgs: list[OrgNode], people: list[PersonNode]) -> Plan:
     if round_.kind == "three_way":
         return eligibility.three_way(orgs, people, round_.settings["committee_raters"])
+    if round_.kind == "leadership":
+        return leadership.leadership(orgs, people)
     pledges = [PledgeNode(r.id, r.title, r.pledger_type, r.pledger_id, r.org_id) for r in session.scalars(
         select(PledgeCopy).where(PledgeCopy.state == "published", PledgeCopy.active.is_(True)))]
     return eligibility.pledge_evaluation(orgs, people, pledges)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from services.survey.db import Base
@@ -68,7 +68,9 @@ class Ballot(Base):
     org_path: Mapped[str] = mapped_column(String(512))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     reminder_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
-    used: Mapped[bool] = mapped_column(Boolean, default=False)
+    used: Mapped[bool] = mapped_column(Boolean, default=False)  # claimed by a submission
+    # its answers left the pool, with a batch of others, in the transaction that stored them
+    released: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     __table_args__ = (
         UniqueConstraint("round_id", "person_id"),

@@ -9,7 +9,8 @@ from __future__ import annotations
 from flask.views import MethodView
 
 from services.survey.rounds import actions, progress, reading
-from services.survey.rounds.schemas import ProgressSchema, RoundCreateSchema, RoundSchema
+from services.survey.rounds.schemas import ProgressSchema, RoundCreateSchema, RoundQueryArgsSchema, RoundSchema
+from shared.pagination import page_schema
 from shared.web.blueprint import Blueprint
 
 blp = Blueprint("rounds", __name__, url_prefix="/api/v1/rounds",
@@ -18,6 +19,14 @@ blp = Blueprint("rounds", __name__, url_prefix="/api/v1/rounds",
 
 @blp.route("")
 class Rounds(MethodView):
+    @blp.authorize("org_admin", "system")
+    @blp.arguments(RoundQueryArgsSchema, location="query")
+    @blp.response(200, page_schema(RoundSchema))
+    @blp.transaction(read_only=True)
+    def get(self, args, *, principal, ctx):
+        """Rounds the caller may read (?state=&kind=&root_org_id=), newest first"""
+        return reading.list_rounds(ctx.session, principal, args)
+
     @blp.authorize("org_admin")
     @blp.arguments(RoundCreateSchema)
     @blp.response(201, RoundSchema)

@@ -8,7 +8,10 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import validate as v
 
+from services.survey.rounds.domain.lifecycle import STATES
 from services.survey.rounds.domain.rules import KINDS
+from shared.i18n import bilingual
+from shared.pagination import PageArgsSchema
 
 
 class StrictSchema(ma.Schema):
@@ -41,6 +44,17 @@ class RoundSettingsSchema(StrictSchema):
     reminder_hours = ma.fields.Integer(validate=v.Range(min=1, max=24 * 30))
     invite_chunk = ma.fields.Integer(validate=v.Range(min=1, max=5000))
     aggregation_chunk = ma.fields.Integer(validate=v.Range(min=1, max=100000))
+    release_batch = ma.fields.Integer(validate=v.Range(min=1, max=100000))
+    period_start = ma.fields.Date(metadata={"description": "first day of the period evaluated (default: "
+                                                           "1 Jan of the closing year); its 三服务 targets show"})
+    period_end = ma.fields.Date(metadata={"description": "last day of the period (default: 31 Dec)"})
+
+    @ma.validates_schema
+    def _period_in_order(self, data, **kwargs):
+        start, end = data.get("period_start"), data.get("period_end")
+        if start and end and end < start:
+            raise ma.ValidationError(bilingual("结束日期不能早于开始日期", "must not be before period_start"),
+                                     "period_end")
 
 
 class RoundCreateSchema(StrictSchema):
@@ -49,6 +63,12 @@ class RoundCreateSchema(StrictSchema):
     root_org_id = ma.fields.Integer(required=True, validate=v.Range(min=1))
     closes_at = ma.fields.AwareDateTime(required=True, default_timezone=None)
     settings = ma.fields.Nested(RoundSettingsSchema, load_default=dict)
+
+
+class RoundQueryArgsSchema(PageArgsSchema):
+    state = ma.fields.String(validate=v.OneOf(STATES), metadata={"enum": list(STATES)})
+    kind = ma.fields.String(validate=v.OneOf(KINDS), metadata={"enum": list(KINDS)})
+    root_org_id = ma.fields.Integer(validate=v.Range(min=1))
 
 
 class RoundSchema(ma.Schema):

@@ -1,4 +1,5 @@
-"""The channels (inbox, email, webhook) behind one interface (:mod:`.interface`), chosen by settings."""
+"""The channels (inbox, email, webhook) behind one interface (:mod:`.interface`), chosen by settings;
+the robots' summaries go through the webhook sender."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from sqlalchemy.orm import Session
 from services.notify.delivery.channels.email import DisabledEmail, EmailChannel, SmtpMailer
 from services.notify.delivery.channels.inbox import InboxWriter
 from services.notify.delivery.channels.interface import Channel, Letter
-from services.notify.delivery.channels.webhook import HttpWebhookSender, WebhookChannel
+from services.notify.delivery.channels.webhook import HttpWebhookSender, WebhookChannel, WebhookSender
 from shared.settings import Settings
 
 __all__ = ["Channel", "Channels", "Letter", "from_settings", "webhook_sender"]
@@ -21,6 +22,7 @@ class Channels:
 
     email: Channel
     webhook: Channel
+    robots: WebhookSender | None = None  # the robots' summaries (delivery.robots); None: not sent
 
     def outbound(self) -> dict[str, Channel]:
         """The channels that send after the commit."""
@@ -38,4 +40,5 @@ def webhook_sender(settings: Settings) -> HttpWebhookSender:
 def from_settings(settings: Settings) -> Channels:
     """SMTP when ``XIANFENG_SMTP_HOST`` is set (else email is disabled); webhooks to allow-listed URLs."""
     email = EmailChannel(SmtpMailer.from_settings(settings)) if settings.smtp_host else DisabledEmail()
-    return Channels(email=email, webhook=WebhookChannel(webhook_sender(settings)))
+    sender = webhook_sender(settings)
+    return Channels(email=email, webhook=WebhookChannel(sender), robots=sender)

@@ -26,6 +26,7 @@ class InboxWriter:
         """Store one message per letter (once: a second run of the chunk inserts nothing)."""
         insert_ignore(self.session, InboxMessage.__table__, [
             {"notification_id": x.notification_id, "person_id": x.person_id, "category": x.category,
-             "subject": x.subject, "body": x.body, "link": x.link, "created_at": x.at, "read_at": None}
+             "subject": x.subject, "body": x.body, "link": x.link, "private": x.private, "created_at": x.at,
+             "read_at": None}
             for x in letters])
         return [SENT for _ in letters]

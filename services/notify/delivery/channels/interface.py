@@ -18,10 +18,11 @@ from services.notify.directory.lookups import Contact
 
 @dataclass(frozen=True)
 class Target:
-    """A webhook endpoint: where to POST, and the secret to sign with."""
+    """A webhook endpoint: where to POST, the secret to sign with, and its format."""
 
     url: str
     secret: str
+    format: str = "standard"  # how the request is shaped (channels.formats): standard | wecom | dingtalk
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,7 @@ class Letter:
     targets: tuple[Target, ...] = ()  # the webhook endpoints reaching this person
     delivery_id: int | None = None  # the claimed ledger row (channels sending after the commit)
     attempts: int = 0
+    private: bool = False  # the notification's: the inbox keeps it so other readers see it redacted
 
 
 class Channel(Protocol):

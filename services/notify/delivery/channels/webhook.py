@@ -1,16 +1,29 @@
-"""Webhook deliveries: a signed POST (Standard Webhooks) to each allow-listed endpoint reaching the person."""
+"""Webhook deliveries: a POST in the endpoint's format (:mod:`.formats`) to each allow-listed endpoint.
+
+Standard endpoints get one signed event per person (:class:`WebhookChannel`); robots one summary per
+notification (``delivery.robots``), through the same sender."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any, Protocol
 
 import httpx
 
+from services.notify.delivery.channels.formats import FORMATS
 from services.notify.delivery.channels.interface import Letter, Target
-from services.notify.delivery.domain.outcomes import NO_ADDRESS, Outcome, http_outcome, permanent, temporary
-from shared.webhooks import UnsafeUrl, body_bytes, check_url, sign
+from services.notify.delivery.domain.outcomes import NO_ADDRESS, Outcome, permanent, temporary
+from shared.webhooks import UnsafeUrl, check_url
+
+_URL_SECRETS = re.compile(r"(key|access_token|sign|timestamp)=[^&\s'\"]+")
+
+
+def redacted(text: str) -> str:
+    """``text`` with a robot URL's key, token and signature masked (errors are stored and logged)."""
+    return _URL_SECRETS.sub(r"\1=***", text)
 
 
 class WebhookSender(Protocol):
@@ -29,12 +42,13 @@ class HttpWebhookSender:
             check_url(target.url, self.allow)
         except UnsafeUrl as exc:
             return permanent(f"url refused: {exc.reason}")
-        body = body_bytes(payload)
+        fmt = FORMATS[target.format]
+        post = fmt.post(target, msg_id, payload, datetime.now(UTC))
         try:
-            response = self.client.post(target.url, content=body, headers=sign(target.secret, msg_id, body))
-        except httpx.HTTPError as exc:
-            return temporary(f"{type(exc).__name__}: {exc}")
-        return http_outcome(response.status_code)
+            response = self.client.post(post.url, content=post.body, headers=post.headers)
+        except httpx.HTTPError as exc:  # the message names no URL: a robot's URL carries its key
+            return temporary(redacted(f"{type(exc).__name__}: {exc}"))
+        return fmt.outcome(response.status_code, response.content)
 
     def close(self) -> None:
         self.client.close()

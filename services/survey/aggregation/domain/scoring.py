@@ -102,23 +102,22 @@ class Cell:
 def complementary_suppression(cells: list[Cell], min_group: int) -> tuple[set[int], bool]:
     """Which further cells to hide so the group total cannot be used to recover a hidden one.
 
-    A hidden cell that holds ratings (n > 0) must be hidden together with at least one other cell
-    holding ratings, and the hidden ones together must hold at least ``min_group`` ratings; cells
-    are added smallest first.  When that cannot be reached, the group total itself is withheld
-    (second value ``True``).
+    The total (the org summary) is the only published figure that pools a group's cells.  It is safe
+    beside hidden cells when the hidden cells that hold ratings (n > 0) are at least two and hold at
+    least ``min_group`` ratings together.  When hiding one more published cell makes it safe and the
+    group still publishes another, the smallest such cell is hidden (``complementary``) and the total
+    published; otherwise no further target is hidden and the total itself is withheld (second value
+    ``True``): a target is never withheld to protect a figure that is not published.
     """
-    hidden = [c for c in cells if c.suppressed]
-    if not any(c.n > 0 for c in hidden):
-        return set(), False
-    candidates = sorted((c for c in cells if not c.suppressed), key=lambda c: (c.n, c.key))
-    extra: set[int] = set()
+    hidden = [c for c in cells if c.suppressed and c.n > 0]
 
-    def safe() -> bool:
-        holding = [c for c in hidden if c.n > 0]
+    def safe(holding: list[Cell]) -> bool:
         return len(holding) >= 2 and sum(c.n for c in holding) >= min_group
 
-    while not safe() and candidates:
-        cell = candidates.pop(0)
-        hidden.append(cell)
-        extra.add(cell.key)
-    return extra, not safe()
+    if not hidden or safe(hidden):
+        return set(), False
+    candidates = sorted((c for c in cells if not c.suppressed and c.n > 0), key=lambda c: (c.n, c.key))
+    enough = [c for c in candidates if safe([*hidden, c])]
+    if enough and len(candidates) > 1:  # one cell more, and the group still publishes a target
+        return {enough[0].key}, False
+    return set(), True

@@ -8,9 +8,12 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-KINDS = ("three_way", "pledge_evaluation")
-TARGET_TYPES = ("person", "branch", "committee", "pledge")
+KINDS = ("three_way", "pledge_evaluation", "leadership")
+TARGET_TYPES = ("person", "branch", "committee", "pledge", "leader", "team")
 PARTS = ("self", "peer", "masses")
+
+LEADERSHIP_ABILITIES = (("political_quality", "思想政治素质"), ("teamwork", "团结协作能力"),
+                        ("execution", "工作执行能力"), ("management", "科学管理能力"), ("innovation", "开拓创新能力"))
 
 # target type → (dimension key, Chinese label) in ballot order
 DIMENSIONS: dict[str, tuple[tuple[str, str], ...]] = {
@@ -19,9 +22,12 @@ DIMENSIONS: dict[str, tuple[tuple[str, str], ...]] = {
     "branch": (("close_members", "贴近党员"), ("close_production", "贴近生产"), ("close_service", "贴近服务")),
     "committee": (("rally_members", "凝聚党员"), ("rally_employees", "凝聚员工"), ("rally_enterprise", "凝聚企业")),
     "pledge": (("fulfilment", "践诺情况"),),
+    # 好搭档/好助手 (leadership): a member of a leadership team, rated by the others; the team, by the members
+    "leader": LEADERSHIP_ABILITIES,
+    "team": LEADERSHIP_ABILITIES,
 }
 TARGET_TYPE_LABELS = {"person": "党员（四强）", "branch": "支部（三贴近）", "committee": "党委（三凝聚）",
-                      "pledge": "承诺（评诺）"}
+                      "pledge": "承诺（评诺）", "leader": "班子成员（好搭档）", "team": "领导班子（好助手）"}
 SCALE_LABELS_5 = {5: "很好", 4: "较好", 3: "一般", 2: "较差", 1: "差"}
 
 # roles (as the directory carries them) that make a person one of a branch's committee
@@ -40,6 +46,7 @@ DEFAULT_SETTINGS: dict[str, Any] = {
     "reminder_hours": 24,  # reminder this long before closes_at
     "invite_chunk": 500,  # invitations per notify message
     "aggregation_chunk": 5000,  # targets per aggregation task (each task scans its range of answers once)
+    "release_batch": 10,  # answer sets released into the answers table together (at least min_group)
 }
 
 

@@ -102,3 +102,17 @@ def test_failed_webhooks_retry_with_backoff_then_stay_failed_and_visible(
     assert failures["total"] == 1 and failures["items"][0]["attempts"] == 5
     assert failures["items"][0]["last_error"] == "http 500"
     assert notification_status(notify, nid)["state"] == "done" and receiver.fail_next == 95
+
+
+def test_a_private_notification_s_email_still_carries_the_person_s_own_link(notify, configure, smtp_server,
+                                                                              auth_headers, pump):
+    load_directory(notify, [person(1), person(3)])
+    client = configure(smtp_host="127.0.0.1", smtp_port=smtp_server.port)
+    links = {1: "http://survey/b/Zq8vR2mK9xT4pL7nW3sY6bH1", 3: "http://survey/b/Jc5fD8gA2kN7rU4wE9tQ3yM6"}
+    assert client.post("/api/v1/notifications", headers=auth_headers("system"), json={
+        "category": "survey_invite", "subject": "请参加三测评", "private": True, "channels": ["email"],
+        "items": [{"person_id": p, "link": link} for p, link in links.items()]}).status_code == 202
+    pump.run()
+    by_person = {e.rcpt_tos[0]: e.content.decode() for e in smtp_server.handler.envelopes}
+    assert links[1] in by_person["p1@hzsteel.example"] and links[3] in by_person["p3@hzsteel.example"]
+    assert links[3] not in by_person["p1@hzsteel.example"]

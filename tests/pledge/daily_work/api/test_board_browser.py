@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from shared.testing.serving import launch_chromium, serving
+from shared.testing.serving import axe_violations, launch_chromium, serving
 
 from .test_board import _daily_work
 
@@ -38,5 +38,6 @@ def test_daily_work_sections_on_a_phone_and_a_big_screen(board_url, tmp_path):
                 shot = tmp_path / f"board-daily-{device}.png"
                 page.screenshot(path=str(shot), full_page=True)
                 assert shot.stat().st_size > 10_000
+                assert axe_violations(page) == [], device  # no serious or critical accessibility violation
         finally:
             browser.close()

@@ -18,7 +18,8 @@ def test_member_pledge_through_review_publication_lookback_and_close(api, tree, 
     api.post(f"/api/v1/pledges/{pid}/submit", as_=me, status=200)
     review = sent.of("notify.send")
     assert len(review) == 1 and review[0]["category"] == "pledge_review"
-    assert review[0]["recipients"]["person_ids"] == [tree.s1]
+    assert [i["person_id"] for i in review[0]["items"]] == [tree.s1] and review[0]["private"]
+    assert review[0]["items"][0]["link"].startswith(f"http://127.0.0.1:5001/pledges/{pid}?grant=")
 
     returned = api.post(f"/api/v1/pledges/{pid}/review", {"decision": "return", "comment": "目标再量化"},
                         as_=secretary, status=200).get_json()

@@ -40,7 +40,7 @@ def test_a_published_pledge_tells_survey_and_carries_the_clocks_time(ctx, publis
     actions.act(ctx, ADMIN, pledge.id, "submit", {})
     review_request = published.pop()
     assert isinstance(review_request, SendNotification) and review_request.category == "pledge_review"
-    assert review_request.recipients.person_ids == [tree.sc1]  # the secretary of the reviewer org (C1)
+    assert [i.person_id for i in review_request.items] == [tree.sc1]  # the secretary of the reviewer org (C1)
     actions.act(ctx, ADMIN, pledge.id, "approve", {})
     assert published == []  # an approval before publication is nobody else's business
     shown = actions.take(ctx, ADMIN, pledge.id, "publish", {"channels": ["board"]})

@@ -28,6 +28,8 @@ def test_three_way_results_match_an_independent_computation(make_round, survey, 
     for key, w in want.items():
         g = got[key]
         assert (g["suppressed"], g["n"], g["org_id"]) == (w["suppressed"], w["n"], w["org"]), key
+        reason = ("complementary" if w.get("complementary") else "min_group") if w["suppressed"] else None
+        assert g["suppression"] == reason, key
         if w["suppressed"]:
             assert g["score"] is None and g["grade"] is None and g["dimensions"] == {} and g["rank"] is None
             continue
@@ -36,7 +38,13 @@ def test_three_way_results_match_an_independent_computation(make_round, survey, 
         assert (g["rank"], g["rank_in_round"]) == (w["rank"], w["rank_in_round"]), key
     # the cases the data was built for
     assert got[("person", 203)]["suppressed"] and got[("person", 201)]["suppressed"]
-    assert got[("committee", 5)]["suppressed"] and got[("committee", 2)]["suppressed"]
+    assert got[("person", 201)]["suppression"] == "complementary"
+    # 焦化厂党委 has too few raters; 转炉厂党委 stays published: hiding it could only protect the group's
+    # committee total, which is withheld instead (no stricter than the rules require)
+    assert got[("committee", 5)]["suppression"] == "min_group" and not got[("committee", 2)]["suppressed"]
+    summaries = survey_client.get(f"/api/v1/rounds/{rid}/summaries", headers=admin).get_json()["items"]
+    [committees] = [s for s in summaries if s["org_id"] == 1 and s["target_type"] == "committee"]
+    assert committees["suppressed"] and committees["score"] is None
     assert not got[("person", 101)]["suppressed"] and got[("person", 101)]["n"] == 6
 
 

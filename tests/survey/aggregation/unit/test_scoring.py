@@ -47,4 +47,17 @@ def test_complementary_suppression_hides_a_second_cell_or_withholds_the_total():
     assert complementary_suppression([Cell(1, 2, True), Cell(2, 2, True), Cell(3, 9, False)], 3) == (set(), False)
     assert complementary_suppression([Cell(1, 1, True), Cell(2, 0, True)], 3) == (set(), True)
     assert complementary_suppression([Cell(1, 0, True), Cell(2, 9, False)], 3) == (set(), False)
-    assert complementary_suppression([Cell(1, 1, True), Cell(2, 1, False), Cell(3, 8, False)], 3) == ({2, 3}, False)
+    assert complementary_suppression([Cell(1, 1, True), Cell(2, 1, False), Cell(3, 8, False)], 3) == ({3}, False)
+
+
+def test_complementary_suppression_is_no_stricter_than_the_total_requires():
+    # hiding every other target could not protect the total: the total is withheld, nothing more hidden
+    assert complementary_suppression([Cell(1, 2, True), Cell(2, 5, False)], 3) == (set(), True)
+    assert complementary_suppression([Cell(1, 1, True), Cell(2, 1, False), Cell(3, 1, False)], 3) == (set(), True)
+    # two hidden cells already pool enough ratings: nothing more
+    assert complementary_suppression([Cell(1, 2, True), Cell(2, 1, True), Cell(3, 9, False)], 3) == (set(), False)
+    # the smallest cell that protects the total, not merely the smallest cell
+    cells = [Cell(1, 1, True), Cell(2, 1, False), Cell(3, 4, False), Cell(4, 6, False)]
+    assert complementary_suppression(cells, 3) == ({3}, False)
+    # nothing suppressed, or only empty cells: nothing to protect
+    assert complementary_suppression([Cell(1, 0, True), Cell(2, 3, False), Cell(3, 4, False)], 3) == (set(), False)

@@ -54,7 +54,8 @@ def test_a_dump_of_every_table_holds_nothing_that_joins_answers_to_raters(make_r
         columns = inspect(survey.db.engine).get_columns(table)
         assert not [c["name"] for c in columns if "person" in c["name"] or "ballot" in c["name"]
                     or c["name"].endswith("_at") or c["name"].endswith("_on")], table
-    # what is known about a ballot: who, which org, used or not — and not when
+    # what is known about a ballot: who, which org, used (and its answers released) or not — and not when
     assert {c.name for c in Ballot.__table__.columns} == {"id", "round_id", "person_id", "org_id", "org_path",
-                                                          "token_hash", "reminder_hash", "used"}
+                                                          "token_hash", "reminder_hash", "used", "released"}
+    assert dump["survey_answer_pool"] == []
     assert all(r["reminder_hash"] is None for r in dump["survey_ballots"])

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import re
 
-from services.survey.models import Answer
-
-from ...support import invitations
+from ...support import invitations, pooled_scores
 
 
 def _form(html: str) -> dict[str, str]:
@@ -32,7 +30,7 @@ def test_phone_page_walks_one_target_per_screen_without_javascript(make_round, s
         carried = {k: v for k, v in _form(html).items() if k.startswith("a-")}
     assert r.status_code == 200 and "感谢参与" in html
     with survey.db.session() as s:
-        assert sorted(a.score for a in s.query(Answer)) == [3] * 4 + [4] * 4 + [5] * 4
+        assert pooled_scores(s) == [3] * 4 + [4] * 4 + [5] * 4
     used = survey_client.get(f"/b/{token}")
     assert used.status_code == 409 and "已使用" in used.get_data(as_text=True)
     assert survey_client.get("/b/unknown-token-xyz").status_code == 404

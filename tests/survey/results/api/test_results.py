@@ -63,7 +63,8 @@ def test_pledge_evaluation_combines_parts_by_weight_and_reports_back(make_round,
     assert {s["pledge_id"]: s["score"] for s in scores["scores"]} == {
         900: got[("pledge", 900)]["score"], 901: got[("pledge", 901)]["score"]}
     [note] = [p for p in sent.of("notify.send") if p["category"] == "results"]
-    assert note["recipients"]["person_ids"] == [101, 201, 301] and note["link"].endswith(f"/results/{rid}")
+    assert [i["person_id"] for i in note["items"]] == [101, 201, 301] and note["private"]
+    assert all(f"/results/{rid}?grant=" in i["link"] for i in note["items"])
 
 
 def test_results_roll_up_filters_and_scopes(make_round, survey, survey_client, sent, admin, auth_headers):
@@ -100,3 +101,23 @@ def test_xlsx_has_one_sheet_per_target_type_and_the_page_one_chart_per_org(make_
     assert page.status_code == 200 and html.count("<svg") == 6  # orgs 1, 2, 3, 4, 5, 6 each rank something
     assert "参评率 10/10" in html and "炼钢一支部" in html
     assert survey_client.get(f"/results/{rid}").status_code == 401
+
+
+def test_each_withheld_row_says_why_and_no_more_is_withheld_than_needed(make_round, survey, survey_client, sent,
+                                                                        admin):
+    rid = make_round()["id"]
+    answer_all(survey_client, sent, random.Random(3), skip={(213, 203)})  # 党员203: two raters only
+    survey_client.post(f"/api/v1/rounds/{rid}/close", headers=admin)
+    inline.run(survey.unit_of_work, rid)
+    got = results(survey_client, rid, admin)
+    assert got[("person", 203)]["suppression"] == "min_group" and got[("person", 203)]["score"] is None
+    # branch 4's total would give 203's figure away beside 201 and 202: one of them (not both) is withheld too
+    pair = [got[("person", p)] for p in (201, 202)]
+    assert sorted(str(r["suppression"]) for r in pair) == ["None", "complementary"]
+    assert [r["score"] is None for r in pair].count(True) == 1
+    assert got[("branch", 6)]["suppression"] == "min_group"  # two members rate it
+    # branch 6's two members have two raters each: withheld for themselves; the org total is withheld, nothing more
+    assert {got[("person", p)]["suppression"] for p in (301, 302)} == {"min_group"}
+    published = [r for r in got.values() if not r["suppressed"]]
+    assert published and all(r["suppression"] is None for r in published)
+    assert {r["suppression"] for r in got.values() if r["suppressed"]} <= {"min_group", "complementary"}

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from services.survey.results.publishing import publish_results
+from shared import links
 from shared.context import Context
 from shared.messages import PledgeScoresReady, SendNotification
 
@@ -15,9 +16,13 @@ def test_the_results_notification_goes_to_the_secretaries_of_the_round_subtree(g
     publish_results(Context(session, settings, publish=sent.append), round_)
     [note] = sent
     assert isinstance(note, SendNotification) and note.category == "results"
-    assert note.recipients.person_ids == [101, 201]  # branch 6's secretary (301) is outside 转炉厂党委
-    assert note.link == f"{settings.service('survey').url}/results/{round_.id}"
-    assert note.key == f"survey:round:{round_.id}:results"
+    assert [i.person_id for i in note.items] == [101, 201]  # branch 6's secretary (301) is outside 转炉厂党委
+    assert note.private and note.link is None
+    for item, org in zip(note.items, (3, 4), strict=True):  # each link opens the recipient's own org
+        base, grant = item.link.split("?grant=")
+        assert base == f"{settings.service('survey').url}/results/{round_.id}"
+        assert links.verify(settings, "results", grant) == {"round": round_.id, "org": org, "sub": item.person_id}
+    assert note.key == f"survey:round:{round_.id}:results:0"
 
 
 def test_a_pledge_evaluation_also_reports_its_scores_to_pledge_first(group, session, settings, round_factory):

@@ -1,0 +1,1 @@
+"""The 四好 scorecard rules as plain functions on exact fractions."""
