@@ -40,19 +40,22 @@ run: install
 
 # branch coverage of the code the tests run in-process (processes they start are not measured)
 COVERAGE := --cov --cov-report=term:skip-covered
+# the slowest tests named in the output, to see where a run's time goes
+SLOWEST := --durations=15
 
 test: install browser
-	$(VENV)/bin/pytest $(COVERAGE) $(PYTEST_ARGS)
+	$(VENV)/bin/pytest $(COVERAGE) $(SLOWEST) $(PYTEST_ARGS)
 
-# the same suite against the machine's PostgreSQL and Redis (its coverage data apart: .ci/run runs both at once)
+# the same suite against the machine's PostgreSQL and Redis (coverage is make test's; .ci/run runs both at once),
+# less the tests of how `xianfeng run` supervises its processes, which do not depend on the backend
 test-services: install browser
-	XIANFENG_TEST_BACKEND=services COVERAGE_FILE=.coverage.services $(VENV)/bin/pytest $(COVERAGE) $(PYTEST_ARGS)
+	XIANFENG_TEST_BACKEND=services $(VENV)/bin/pytest $(SLOWEST) $(PYTEST_ARGS)
 
 # the tests that rely on how the broker delivers (real workers killed, restarted, redelivered; chords;
 # `xianfeng run` carrying a message), and RabbitMQ's own, on PostgreSQL + RabbitMQ (results on Redis).
 # The other end-to-end tests (supervision, the campaign year, imports) do not depend on the broker.
 test-rabbitmq: install browser
-	XIANFENG_TEST_BACKEND=rabbitmq $(VENV)/bin/pytest -m "broker or rabbitmq" $(PYTEST_ARGS)
+	XIANFENG_TEST_BACKEND=rabbitmq $(VENV)/bin/pytest -m "broker or rabbitmq" $(SLOWEST) $(PYTEST_ARGS)
 
 # the image of every piece (podman, or docker), tagged with the version: cached, a no-op when nothing changed.
 # Without a reachable registry its base is a local Debian made from this machine's apt mirror.

@@ -301,7 +301,7 @@ def lookback(api: Api, year: Year, say: Say) -> None:
     _act(api, year, label, "revise", {"reason": "回头看：目标上调", "title": "ZL2 吨钢成本降低 3%"},
          _pledger(year, label))
     _act(api, year, label, "review", {"decision": "approve", "comment": "同意上调"}, _reviewer(year, label))
-    _act(api, year, label, "publish", {"channels": ["board"]}, _pledger(year, label))
+    _act(api, year, label, "publish", {"channels": ["board", "meeting", "intranet"]}, _pledger(year, label))
     say(f"look-back: {label} is now version {year.pledges[label]['version']}, {year.pledges[label]['state']}")
 
 

@@ -68,6 +68,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "This site already has its management evaluation for {year}-{month}",
     ),
     "contact_point_exists": ("该领导已将此组织设为联系点", "This leader already has this org as a contact point"),
+    # pledge: 三服务 service targets
+    "service_target_exists": ("该服务主体本期已有名为「{title}」的服务目标",
+                              "This provider already has a service target '{title}' for the period"),
+    "service_target_withdrawn": ("该服务目标已撤回（状态：withdrawn），不能再修改或撤回",
+                                 "This service target is withdrawn (state: withdrawn); it cannot change any more"),
 }
 
 # marshmallow/webargs default messages → Chinese.  Patterns are tried in order.

@@ -29,14 +29,20 @@ def pytest_report_header(config) -> str:
 
 
 def pytest_collection_modifyitems(config, items) -> None:
-    """``@pytest.mark.rabbitmq`` tests (RabbitMQ's own behaviour) run on that profile only: deselected, and
-    counted as such in the summary, elsewhere."""
-    if BACKEND == "rabbitmq":
-        return
-    others = [item for item in items if item.get_closest_marker("rabbitmq")]
+    """``@pytest.mark.rabbitmq`` tests (RabbitMQ's own behaviour) run on that profile only, and
+    ``@pytest.mark.process_tree`` tests (how ``xianfeng run`` supervises its children: restarts, orphans,
+    preflight, a quiet console — the same whichever database and broker) on the embedded profile only:
+    deselected, and counted as such in the summary, elsewhere."""
+
+    def elsewhere(item) -> bool:
+        if item.get_closest_marker("rabbitmq"):
+            return BACKEND != "rabbitmq"
+        return bool(item.get_closest_marker("process_tree")) and BACKEND != "embedded"
+
+    others = [item for item in items if elsewhere(item)]
     if others:
         config.hook.pytest_deselected(items=others)
-        items[:] = [item for item in items if not item.get_closest_marker("rabbitmq")]
+        items[:] = [item for item in items if not elsewhere(item)]
 
 
 @pytest.fixture(autouse=True)

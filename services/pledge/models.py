@@ -20,6 +20,7 @@ from services.pledge.pledges.models import (
     ProgressReport,
     SentReminder,
 )
+from services.pledge.service_targets.models import ServiceTarget, ServiceTargetVersion
 from services.pledge.suggestions.models import Suggestion, SuggestionAnswer
 from services.pledge.supervision.models import (
     ContactPoint,
@@ -54,6 +55,8 @@ __all__ = [
     "ProgressReport",
     "QuarterlyComment",
     "SentReminder",
+    "ServiceTarget",
+    "ServiceTargetVersion",
     "Suggestion",
     "SuggestionAnswer",
     "VolunteerActivity",

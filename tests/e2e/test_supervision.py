@@ -17,7 +17,7 @@ import pytest
 from e2e.helpers import admin_headers, ports_of, urls_of
 from shared.testing.processes import READY_PREFIX, RunProcess, processes_using, wait_for
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.process_tree]
 
 
 def _events(run: RunProcess) -> list[dict]:

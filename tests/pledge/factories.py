@@ -95,6 +95,8 @@ class PledgeFactory(_ModelFactory):
     due_on = factory.LazyFunction(date.today)
     state = "published"
     on_ledger = True
+    channels = factory.LazyFunction(lambda: ["board", "meeting", "intranet"])
+    on_board = on_meeting = on_intranet = True
 
 
 class PledgeBodyFactory(factory.DictFactory):

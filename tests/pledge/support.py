@@ -83,10 +83,11 @@ def pledge_body(pledger_type: str, pledger_id: int, **over) -> dict:
     return PledgeBodyFactory(pledger_type=pledger_type, pledger_id=pledger_id, **over)
 
 
-def published_pledge(api: Api, pledger_type: str, pledger_id: int, **over) -> int:
-    """Create → submit → approve → publish, as admin; returns the id."""
+def published_pledge(api: Api, pledger_type: str, pledger_id: int, channels=("board", "meeting", "intranet"),
+                     **over) -> int:
+    """Create → submit → approve → publish (on every channel unless told), as admin; returns the id."""
     pid = api.post("/api/v1/pledges", pledge_body(pledger_type, pledger_id, **over), status=201).get_json()["id"]
     api.post(f"/api/v1/pledges/{pid}/submit", status=200)
     api.post(f"/api/v1/pledges/{pid}/review", {"decision": "approve"}, status=200)
-    api.post(f"/api/v1/pledges/{pid}/publish", {"channels": ["board"]}, status=200)
+    api.post(f"/api/v1/pledges/{pid}/publish", {"channels": list(channels)}, status=200)
     return pid

@@ -37,6 +37,8 @@ BODIES = {
     "POST /api/v1/demo-sites/{site_id}/actions/{action_id}/complete": {"done_on": "2025-01-02"},
     "POST /api/v1/demo-sites/{site_id}/evaluations": {"year": 2025, "month": 2, "party_building": 90,
                                                       "management": 80, "economic": 70},
+    "PATCH /api/v1/service-targets/{target_id}": {"reason": "调整", "title": "服务党员群众"},
+    "POST /api/v1/service-targets/{target_id}/withdraw": {"reason": "撤回"},
     "POST /api/v1/contact-points/{point_id}/visits": {"visited_on": "2025-01-02", "notes": "走访"},
     "PUT /api/v1/preferences/{person_id}": {"muted_categories": [], "channels": ["inbox"]},
     "PUT /api/v1/categories/{category}": {"mandatory": True},
@@ -46,17 +48,21 @@ BODIES = {
         "five_s_standards": True}},
     "POST /api/v1/zones/{zone_id}/incidents": {"occurred_on": "2025-01-02", "kind": "safety"},
     "POST /api/v1/posts/{post_id}/end": {"until": "2099-01-02"},
+    "PUT /api/v1/scorecards/settings/{year}": {"weights": {"pledges": "20"}},
 }
 
 # Reads an outsider may make by design: the published record of the group is open to its members and
 # units (the 承诺台账 and the org chart are on the intranet board anyway).
 OPEN_READS = {
     "GET /api/v1/orgs/{org_id}", "GET /api/v1/orgs/{org_id}/tree", "GET /api/v1/orgs/{org_id}/ledger",
+    "GET /api/v1/orgs/{org_id}/meeting-list",
     "GET /api/v1/carriers/{carrier_id}", "GET /api/v1/carriers/{carrier_id}/exemplars",
     # the dead-letter id of the world does not exist: 404 for everyone, checked by the 403/404 rule anyway
 }
 # Operations on a dead letter and on the org admin's own-subtree collections are not object-level.
-NOT_OBJECT = {"POST /api/v1/dead-letters/{letter_id}/replay"}
+NOT_OBJECT = {"POST /api/v1/dead-letters/{letter_id}/replay",
+              # the group's scorecard settings of a year: one set for every org, read by every org admin
+              "GET /api/v1/scorecards/settings/{year}"}
 
 
 def _call(client, op, url: str, headers: dict):

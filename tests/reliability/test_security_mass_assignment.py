@@ -42,6 +42,8 @@ CREATIONS = {
                                               "on": "2025-01-01", "hours": 2, "person_ids": [ids["person_id"]]},
     "POST /api/v1/mentorships": lambda ids: {"mentor_id": ids["person_id"], "mentee_id": ids["_m3"],
                                              "skill": "点检", "since": "2025-01-01"},
+    "POST /api/v1/service-targets": lambda ids: {"provider_type": "org", "provider_id": ids["org_id"],
+                                                 "period_kind": "month", "period_start": "2099-01-01", "title": "t"},
     "POST /api/v1/rounds": lambda ids: {"kind": "three_way", "title": "t", "root_org_id": 2,
                                         "closes_at": (utcnow() + timedelta(days=2)).isoformat()},
     "POST /api/v1/notifications": lambda ids: {"category": "general", "subject": "s", "recipients":

@@ -142,11 +142,13 @@ def build_pledge(client, admin: dict) -> dict:
     zone = post("/api/v1/zones", {"org_id": b1, "name": "5S责任区", "kind": "five_s", "holder_ids": [m1]})["id"]
     duty = post("/api/v1/posts", {"org_id": b1, "title": "先锋岗", "kind": "vanguard_post", "holder_id": m1,
                                   "since": TODAY})["id"]
+    target = post("/api/v1/service-targets", {"provider_type": "org", "provider_id": b1, "period_kind": "year",
+                                              "period_start": f"{date.today().year}-01-01", "title": "服务党员"})["id"]
     job = client.post("/api/v1/directory/import", headers=admin, content_type="multipart/form-data",
                       data={"file": (_csv(b"code,name,kind,parent_code\nZL9,x,branch,ZL\n"), "orgs.csv")})
     return {"org_id": b1, "person_id": m1, "pledge_id": pledge, "carrier_id": carrier, "inspection_id": inspection,
             "comment_id": comment, "site_id": site, "action_id": action, "point_id": point,
-            "job_id": _created(job)["job_id"], "letter_id": "0", "zone_id": zone, "post_id": duty,
+            "target_id": target, "job_id": _created(job)["job_id"], "letter_id": "0", "zone_id": zone, "post_id": duty,
             "_c1": c1, "_c2": c2, "_m3": m3, "_b3": b3}
 
 
@@ -178,7 +180,7 @@ def build_survey(service, client, admin: dict) -> dict:
     body = {"kind": "three_way", "title": "2026 年度三测评", "root_org_id": OWNER_ORG,
             "closes_at": (utcnow() + timedelta(hours=48)).isoformat(), "settings": {}}
     round_id = _created(client.post("/api/v1/rounds", json=body, headers=admin))["id"]
-    return {"round_id": round_id, "letter_id": "0", "token": "x" * 20}
+    return {"round_id": round_id, "letter_id": "0", "token": "x" * 20, "year": 2026}
 
 
 def run_own_tasks(service, sent) -> None:

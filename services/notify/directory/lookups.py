@@ -13,8 +13,7 @@ from sqlalchemy.orm import Session
 from services.notify.db import among
 from services.notify.directory.models import directory
 from shared.directory import lineage, path_ids
-
-SECRETARY_ROLES = ("secretary", "书记")
+from shared.roles import is_secretary
 
 
 def org_path(session: Session, org_id: int) -> str | None:
@@ -84,6 +83,6 @@ def secretaries(session: Session, org_ids: set[int]) -> dict[int, list[int]]:
         p.c.org_id.in_(org_ids), p.c.active.is_(True)).order_by(p.c.id)).all()
     found: dict[int, list[int]] = defaultdict(list)
     for r in rows:
-        if any(role in SECRETARY_ROLES for role in r.roles or ()):
+        if is_secretary(r.roles):  # through the one vocabulary: 书记 and secretary alike
             found[r.org_id].append(r.id)
     return found

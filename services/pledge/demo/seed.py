@@ -19,7 +19,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from services.pledge.demo import daily_work, supervision
+from services.pledge.demo import daily_work, serving, supervision
 from services.pledge.demo.supervision import ROOT_CODE
 from services.pledge.directory.importing.upsert import OrgIndex, upsert_orgs, upsert_people
 from services.pledge.directory.models import Org, Person
@@ -45,6 +45,7 @@ ORG_PLEDGES = (("key_tasks", "完成年度降本增效任务", [("降本", "万�
 PERSON_PLEDGES = (("first_class_results", "岗位降本", [("降本", "万元", 30)]),
                   ("first_class_service", "党员身边无事故", [("事故", "起", 0), ("帮带徒弟", "人", 2)]),
                   ("first_class_image", "“5S”党员责任区达标", [("检查达标率", "%", 100)]))
+CEILINGS = frozenset({"事故"})  # targets kept at or under their value (事故 0 起)
 # the pledge states the demo shows, in turn: each is a list of (action, body) from draft
 PATHS = (
     [],
@@ -161,7 +162,8 @@ def seed_pledges(ctx: Context, carrier_ids: list[int], today: date) -> int:
 def _pledge(ctx: Context, pledger_type, pledger_id, category, title, targets, carrier_ids, path, due_on) -> int:
     data = {"pledger_type": pledger_type, "pledger_id": pledger_id, "category": category, "title": title,
             "content": "目标明确、量化准确、承诺翔实", "audiences": ["上级党组织", "党员", "群众"],
-            "targets": [{"name": n, "unit": u, "target": t, "due_on": None} for n, u, t in targets],
+            "targets": [{"name": n, "unit": u, "target": t, "due_on": None,
+                         "direction": "at_most" if n in CEILINGS else "at_least"} for n, u, t in targets],
             "due_on": due_on, "carrier_id": carrier_ids[pledger_id % len(carrier_ids)]}
     pledge = drafts.create(ctx.session, SEEDER, data)
     _walk(ctx, pledge.id, path, {n: t * 0.6 for n, _, t in targets})
@@ -185,9 +187,12 @@ def seed_demo(unit_of_work: UnitOfWork, today: date | None = None) -> dict[str, 
 
 
 def _supervision(unit_of_work: UnitOfWork, today: date) -> dict[str, Any]:
-    """Demo sites, contact points, inspections and comments (``supervision.seed`` adds only what is missing)."""
+    """Demo sites, contact points, inspections and comments (``supervision.seed`` adds only what is missing),
+    the 三服务 service targets (once) and the daily-work demo data."""
     with unit_of_work() as ctx:
         report = {"supervision": supervision.seed(ctx.session, today)}
+    with unit_of_work() as ctx:
+        report["service_targets"] = serving.seed(ctx, SEEDER, today)
     with unit_of_work() as ctx:
         report["daily_work"] = daily_work.seed(ctx, today)
     return report

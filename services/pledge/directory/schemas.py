@@ -4,9 +4,37 @@ from __future__ import annotations
 
 import marshmallow as ma
 
+from shared import roles as vocabulary
+from shared.i18n import bilingual
 from shared.pagination import PageArgsSchema
 
 ORG_KINDS = ("committee", "branch")
+
+
+UNKNOWN_ROLE = bilingual("未知职务：请填写 书记、副书记、组织委员、宣传委员、纪检委员、委员 等或其英文键",
+                         "unknown role: use secretary (书记), deputy_secretary (副书记), organizer (组织委员), "
+                         "propaganda (宣传委员), discipline (纪检委员), committee_member (委员) …")
+
+
+class RoleName(ma.fields.String):
+    """One role (职务), given by its key or its Chinese title (``书记`` → ``secretary``): loads as the key
+    of ``shared.roles``; anything else is refused (422 naming ``roles.<index>``)."""
+
+    def __init__(self, **kwargs):
+        names = [name for r in vocabulary.ROLES for name in (r.key, r.title)]
+        super().__init__(validate=ma.validate.Length(min=1, max=32),
+                         metadata={"enum": names, "description": "a role key or its Chinese title"}, **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs)
+        key = vocabulary.role_key(text)
+        if key is None:
+            raise ma.ValidationError(UNKNOWN_ROLE)
+        return key
+
+
+def _distinct(keys: list[str]) -> list[str]:
+    return [k for k in vocabulary.KEYS if k in set(keys)]
 
 
 class OrgCreateSchema(ma.Schema):
@@ -46,10 +74,14 @@ class PersonCreateSchema(ma.Schema):
     org_id = ma.fields.Integer(required=True)
     party_member = ma.fields.Boolean(load_default=False)
     joined_party_on = ma.fields.Date(load_default=None, allow_none=True)
-    roles = ma.fields.List(ma.fields.String(validate=ma.validate.Length(min=1, max=32)), load_default=list,
-                           validate=ma.validate.Length(max=20))
+    roles = ma.fields.List(RoleName(), load_default=list, validate=ma.validate.Length(max=20))
     email = ma.fields.Email(load_default=None, allow_none=True, validate=ma.validate.Length(max=200))
     phone = ma.fields.String(load_default=None, allow_none=True, validate=ma.validate.Length(max=32))
+
+    @ma.post_load
+    def _canonical_roles(self, data: dict, **_) -> dict:
+        data["roles"] = _distinct(data["roles"])
+        return data
 
 
 class PersonUpdateSchema(ma.Schema):
@@ -59,11 +91,16 @@ class PersonUpdateSchema(ma.Schema):
     org_id = ma.fields.Integer()
     party_member = ma.fields.Boolean()
     joined_party_on = ma.fields.Date(allow_none=True)
-    roles = ma.fields.List(ma.fields.String(validate=ma.validate.Length(min=1, max=32)),
-                           validate=ma.validate.Length(max=20))
+    roles = ma.fields.List(RoleName(), validate=ma.validate.Length(max=20))
     email = ma.fields.Email(allow_none=True, validate=ma.validate.Length(max=200))
     phone = ma.fields.String(allow_none=True, validate=ma.validate.Length(max=32))
     active = ma.fields.Boolean()
+
+    @ma.post_load
+    def _canonical_roles(self, data: dict, **_) -> dict:
+        if "roles" in data:
+            data["roles"] = _distinct(data["roles"])
+        return data
 
 
 class PersonSchema(ma.Schema):
@@ -73,7 +110,7 @@ class PersonSchema(ma.Schema):
     org_id = ma.fields.Integer(required=True)
     party_member = ma.fields.Boolean(required=True)
     joined_party_on = ma.fields.Date(allow_none=True)
-    roles = ma.fields.List(ma.fields.String())
+    roles = ma.fields.List(ma.fields.String(metadata={"enum": list(vocabulary.KEYS)}))
     email = ma.fields.String(allow_none=True)
     phone = ma.fields.String(allow_none=True)
     active = ma.fields.Boolean()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import marshmallow as ma
 
+from services.pledge.ledger.domain.board import STATE_FILTERS
 from services.pledge.pledges.schemas import TargetCompletionSchema
 from shared.pagination import PageArgsSchema
 
@@ -16,6 +17,7 @@ class LedgerQueryArgsSchema(PageArgsSchema):
     due_from = ma.fields.Date()
     due_to = ma.fields.Date()
     overdue = ma.fields.Boolean()
+    state = Text(validate=ma.validate.OneOf(tuple(STATE_FILTERS)))
 
 
 class LedgerRowSchema(ma.Schema):

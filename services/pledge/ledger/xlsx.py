@@ -32,19 +32,20 @@ def _row(n: int, r: dict) -> list:
             "是" if r["overdue"] else "否", state, "" if r["evaluation_score"] is None else r["evaluation_score"]]
 
 
-def ledger_workbook(org_name: str, period: str, rows: Iterable[dict], today: date, daily: dict | None = None
-                    ) -> bytes:
-    """The ledger sheet, and with ``daily`` the sheets of zones, posts on duty and volunteer service."""
+def ledger_workbook(org_name: str, period: str, rows: Iterable[dict], today: date, daily: dict | None = None,
+                    title: str = "承诺台账") -> bytes:
+    """The ledger sheet (or the meeting list, by ``title``), and with ``daily`` the sheets of zones, posts on duty
+    and volunteer service."""
     wb = Workbook(write_only=True)
-    ws = wb.create_sheet("承诺台账")
+    ws = wb.create_sheet(title)
     for i, (_, width) in enumerate(COLUMNS):
         ws.column_dimensions[chr(ord("A") + i)].width = width
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = 9  # A4
     ws.print_title_rows = "4:4"
-    title = WriteOnlyCell(ws, value=f"{org_name}承诺台账")
-    title.font = Font(size=18, bold=True)
-    ws.append([title])
+    heading = WriteOnlyCell(ws, value=f"{org_name}{title}")
+    heading.font = Font(size=18, bold=True)
+    ws.append([heading])
     ws.append([f"组织：{org_name}", None, None, f"期间：{period}", None, f"导出日期：{today.isoformat()}"])
     ws.append([])
     header = []

@@ -9,9 +9,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import object_session
 
 from services.pledge.pledges import events
-from services.pledge.pledges.domain import completion
+from services.pledge.pledges.domain import completion, outcomes
 from services.pledge.pledges.domain.access import actor_of, may
-from services.pledge.pledges.domain.lifecycle import transition
+from services.pledge.pledges.domain.lifecycle import CHANNELS, OUTCOME_NAMES, transition
 from services.pledge.pledges.drafts import CONTENT_FIELDS, check_fields, snapshot
 from services.pledge.pledges.history import record
 from services.pledge.pledges.models import Pledge, PledgeVersion
@@ -53,7 +53,8 @@ def _approve(ctx: Context, pledge: Pledge, data: dict, actor: str) -> str | None
 
 def _publish(ctx: Context, pledge: Pledge, data: dict, actor: str) -> str | None:
     pledge.published_version, pledge.on_ledger = pledge.version, True
-    pledge.channels = list(dict.fromkeys(data.get("channels") or ["board"]))
+    pledge.channels = [c for c in CHANNELS if c in set(data.get("channels") or CHANNELS)]
+    pledge.on_board, pledge.on_meeting, pledge.on_intranet = (c in pledge.channels for c in CHANNELS)
     pledge.published_at = pledge.published_at or ctx.now()
     return data.get("comment")
 
@@ -69,12 +70,17 @@ def _revise(ctx: Context, pledge: Pledge, data: dict, actor: str) -> str | None:
 
 
 def _close(ctx: Context, pledge: Pledge, data: dict, actor: str) -> str | None:
-    pledge.outcome = data["outcome"]
-    return data.get("comment")
+    """The outcome chosen, or the one the evaluation suggests; a choice that differs is recorded as such."""
+    pledge.suggested_outcome = outcomes.suggest(pledge.completion, pledge.evaluation_score)
+    pledge.outcome = data.get("outcome") or pledge.suggested_outcome
+    if not outcomes.differs(pledge.outcome, pledge.suggested_outcome):
+        return data.get("comment")
+    note = f"结果与评价建议不同：建议{OUTCOME_NAMES[pledge.suggested_outcome]}，选定{OUTCOME_NAMES[pledge.outcome]}"
+    return f"{data['comment']}（{note}）" if data.get("comment") else note
 
 
 def _withdraw(ctx: Context, pledge: Pledge, data: dict, actor: str) -> str | None:
-    pledge.on_ledger = False
+    pledge.on_ledger = pledge.on_board = pledge.on_meeting = pledge.on_intranet = False
     return data["reason"]
 
 

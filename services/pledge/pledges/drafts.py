@@ -44,6 +44,7 @@ def check_fields(session: Session, pledger_type: str, data: dict) -> dict:
     out = dict(data)
     if "targets" in data:
         out["targets"] = [{"name": t["name"], "unit": t.get("unit", ""), "target": t["target"],
+                           "direction": t.get("direction") or "at_least",
                            "due_on": t["due_on"].isoformat() if t.get("due_on") else None} for t in data["targets"]]
     return out
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from services.pledge.db import Base
@@ -54,7 +54,13 @@ class Pledge(Base):
     published_version: Mapped[int | None] = mapped_column(Integer)
     on_ledger: Mapped[bool] = mapped_column(Boolean, default=False)
     channels: Mapped[list] = mapped_column(JSON, default=list)
+    # where the published pledge shows (亮诺): /board, the 承诺大会 meeting list, the ledger API (intranet);
+    # each implies on_ledger (a withdrawal clears them), so a channel's list reads its own index alone
+    on_board: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    on_meeting: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    on_intranet: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     outcome: Mapped[str | None] = mapped_column(String(16))
+    suggested_outcome: Mapped[str | None] = mapped_column(String(16))  # what the evaluation suggested at closing
     exemplar: Mapped[bool] = mapped_column(Boolean, default=False)
     exemplar_note: Mapped[str | None] = mapped_column(Text)
     latest_values: Mapped[dict] = mapped_column(JSON, default=dict)
@@ -76,6 +82,11 @@ class Pledge(Base):
         Index("ix_pledges_pledger", "pledger_type", "pledger_id"),
         Index("ix_pledges_state_due_on", "state", "due_on"),
         Index("ix_pledges_carrier_id", "carrier_id", "exemplar"),
+        Index("ix_pledges_quiet", "state", "latest_progress_at", "published_at"),  # coverage: no progress
+        Index("ix_pledges_intranet", "on_intranet", "org_path", "due_on", "id"),
+        Index("ix_pledges_intranet_due", "on_intranet", "due_on", "id"),
+        Index("ix_pledges_board", "on_board", "org_path", "due_on", "id"),
+        Index("ix_pledges_meeting", "on_meeting", "org_path", "due_on", "id"),
     )
 
 

@@ -1,7 +1,8 @@
 """Nightly reminders (sent through notify's queue as ``SendNotification``, never written into notify's DB).
 
 - ``pledge_due``: 7 days before the due date, on the day, and weekly while overdue — to the pledger
-  (an org's pledge: its secretaries), and to the branch secretaries once overdue;
+  (an org's pledge: its secretaries), and to the branch secretaries once overdue; a pledge already 100 %
+  complete gets none (it is not overdue, and there is nothing left to remind of);
 - ``lookback``: on the first day of a quarter, to every org with published pledges.
 Every reminder has a deterministic key and a row in ``sent_reminders``: the same date twice sends nothing twice.
 """
@@ -25,7 +26,8 @@ from shared.settings import Settings
 
 
 def _due_pledges(session: Session, day: date) -> Iterator[Pledge]:
-    stmt = select(Pledge).where(Pledge.state == "published", Pledge.due_on <= day + timedelta(days=7))
+    stmt = select(Pledge).where(Pledge.state == "published", Pledge.due_on <= day + timedelta(days=7),
+                                Pledge.completion < 1.0)
     for pledge in session.scalars(stmt.order_by(Pledge.id)):
         if due_kind(pledge.due_on, day):
             yield pledge

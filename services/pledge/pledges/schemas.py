@@ -6,6 +6,7 @@ import marshmallow as ma
 
 from services.pledge.pledges.domain.carriers import PERIOD_KINDS
 from services.pledge.pledges.domain.categories import CATEGORIES, PLEDGER_TYPES
+from services.pledge.pledges.domain.completion import DIRECTIONS
 from services.pledge.pledges.domain.lifecycle import CHANNELS, OUTCOMES, STATES
 from services.pledge.suggestions.schemas import suggestion_id_field
 from shared.i18n import bilingual
@@ -50,6 +51,8 @@ class TargetSchema(ma.Schema):
     name = Text(required=True, validate=ma.validate.Length(min=1, max=100))
     unit = Text(load_default="", validate=ma.validate.Length(max=20))
     target = ma.fields.Float(required=True, allow_nan=False)
+    direction = Text(load_default="at_least", validate=ma.validate.OneOf(DIRECTIONS),
+                     metadata={"description": "at_least: reach the target; at_most: stay at or under it (事故 0 起)"})
     due_on = ma.fields.Date(load_default=None, allow_none=True)
 
 
@@ -102,13 +105,16 @@ class TransitionCommentSchema(ma.Schema):
 
 
 class PublishSchema(ma.Schema):
-    channels = ma.fields.List(Text(validate=ma.validate.OneOf(CHANNELS)), load_default=lambda: ["board"],
-                              validate=ma.validate.Length(min=1))
+    channels = ma.fields.List(Text(validate=ma.validate.OneOf(CHANNELS)), load_default=lambda: list(CHANNELS),
+                              validate=ma.validate.Length(min=1),
+                              metadata={"description": "board: /board; meeting: the 承诺大会 list; intranet: the "
+                                                       "ledger API (default: all three)"})
     comment = Text(load_default=None, allow_none=True, validate=ma.validate.Length(max=2000))
 
 
 class CloseSchema(ma.Schema):
-    outcome = Text(required=True, validate=ma.validate.OneOf(OUTCOMES))
+    outcome = Text(load_default=None, allow_none=True, validate=ma.validate.OneOf(OUTCOMES),
+                   metadata={"description": "omitted: the outcome the evaluation suggests (see suggested_outcome)"})
     comment = Text(load_default=None, allow_none=True, validate=ma.validate.Length(max=2000))
 
 
@@ -131,6 +137,7 @@ class TargetCompletionSchema(ma.Schema):
     name = Text(required=True)
     unit = Text()
     target = ma.fields.Float(required=True)
+    direction = Text(validate=ma.validate.OneOf(DIRECTIONS))
     due_on = ma.fields.Date(allow_none=True)
     value = ma.fields.Float(allow_none=True)
     completion = ma.fields.Float(required=True)
@@ -170,6 +177,9 @@ class PledgeSchema(ma.Schema):
     allowed_actions = ma.fields.List(Text())
     channels = ma.fields.List(Text())
     outcome = Text(allow_none=True)
+    suggested_outcome = Text(allow_none=True, validate=ma.validate.OneOf(OUTCOMES), metadata={
+        "description": "published: the outcome completion and the 评诺 score suggest; closed: what they suggested"})
+    outcome_differs = ma.fields.Boolean(metadata={"description": "closed with another outcome than suggested"})
     exemplar = ma.fields.Boolean()
     exemplar_note = Text(allow_none=True)
     completion = ma.fields.Float()

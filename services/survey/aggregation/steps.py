@@ -15,9 +15,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from services.survey.aggregation import ranking
-from services.survey.aggregation.domain.scoring import Stat, score_target
+from services.survey.aggregation.domain.scoring import Stat, as_float, score_target, to_text
 from services.survey.ballots.models import Answer
 from services.survey.ballots.release import release
+from services.survey.directory.models import PledgeCopy
 from services.survey.results.models import Result
 from services.survey.results.publishing import publish_results
 from services.survey.rounds.domain.lifecycle import transition
@@ -71,7 +72,7 @@ def chunk_stats(session: Session, round_id: int, low: int, high: int) -> dict[in
     rows = session.execute(stmt).all()
     stats: dict[int, list[Stat]] = defaultdict(list)
     for ref, dimension, part, count, total, lo, hi in rows:
-        stats[ref].append(Stat(dimension, part, count, float(total), float(lo), float(hi)))
+        stats[ref].append(Stat(dimension, part, int(count), int(total), int(lo), int(hi)))
     return stats
 
 
@@ -79,13 +80,19 @@ def compute_chunk(session: Session, round_id: int, low: int, high: int) -> int:
     """Score every target with an id in [low, high]; returns how many."""
     round_ = get_round(session, round_id)
     stats = chunk_stats(session, round_id, low, high)
-    targets = session.execute(select(RoundTarget.id, RoundTarget.target_type).where(
-        RoundTarget.round_id == round_id, RoundTarget.id.between(low, high))).all()
+    stmt = select(RoundTarget.id, RoundTarget.target_type).where(RoundTarget.round_id == round_id,
+                                                                  RoundTarget.id.between(low, high))
+    if round_.kind == "pledge_evaluation":  # whose pledge: a person's own self part is kept apart for them
+        stmt = stmt.add_columns(PledgeCopy.pledger_type).outerjoin(
+            PledgeCopy, (RoundTarget.target_type == "pledge") & (PledgeCopy.id == RoundTarget.target_id))
+    targets = [(row[0], row[1], row[2] if len(row) > 2 else None) for row in session.execute(stmt)]
     rows = []
-    for ref, target_type in targets:
-        s = score_target(target_type, stats.get(ref, []), round_.settings)
+    for ref, target_type, pledger_type in targets:
+        s = score_target(target_type, stats.get(ref, []), round_.settings, personal=pledger_type == "person")
         rows.append({"round_id": round_id, "target_ref": ref, "n": s.n, "ratings": s.ratings,
-                     "rating_sum": s.rating_sum, "dimensions": s.dimensions, "parts": s.parts, "score": s.score,
+                     "rating_sum": s.rating_sum, "dimensions": as_float(s.dimensions), "parts": as_float(s.parts),
+                     "score": s.score, "score_exact": to_text(s.exact),
+                     "own_self": None if s.own_self is None else float(s.own_self),
                      "grade": s.grade, "rank_in_org": None, "rank_in_round": None, "suppressed": s.suppressed,
                      "suppression": "min_group" if s.suppressed else None})
     _upsert_results(session, rows)

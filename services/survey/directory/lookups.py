@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from services.survey.directory.models import directory
+from shared.roles import keys_of
 
 
 def org_path(session: Session, org_id: int) -> str | None:
@@ -23,8 +24,9 @@ def org_paths(session: Session) -> dict[int, str]:
 
 
 def holders_of(session: Session, root_path: str, roles: Set[str]) -> list[int]:
-    """The active people of a subtree who hold one of ``roles`` (e.g. the secretaries), by id."""
+    """The active people of a subtree who hold one of ``roles`` (role keys of ``shared.roles``, e.g. the
+    secretaries), by id; stored roles are read through the vocabulary (``书记`` counts as ``secretary``)."""
     p = directory.people
     rows = session.execute(select(p.c.id, p.c.roles).where(p.c.org_path.startswith(root_path),
                                                            p.c.active.is_(True))).all()
-    return sorted(pid for pid, held in rows if set(held or ()) & roles)
+    return sorted(pid for pid, held in rows if keys_of(held) & roles)

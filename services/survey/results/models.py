@@ -20,7 +20,11 @@ class Result(Base):
     rating_sum: Mapped[float] = mapped_column(Float)
     dimensions: Mapped[dict] = mapped_column(JSON)
     parts: Mapped[dict | None] = mapped_column(JSON)
-    score: Mapped[float | None] = mapped_column(Float)
+    score: Mapped[float | None] = mapped_column(Float)  # for display (readers round it to one decimal)
+    # the score exactly, "numerator/denominator": grades and ranks are decided on it (DOMAIN exact arithmetic)
+    score_exact: Mapped[str | None] = mapped_column(String(120))
+    # a personal pledge's self part (the pledger's own answer): for the pledger alone, never in ``parts``
+    own_self: Mapped[float | None] = mapped_column(Float)
     grade: Mapped[str | None] = mapped_column(String(16))
     rank_in_org: Mapped[int | None] = mapped_column(Integer)
     rank_in_round: Mapped[int | None] = mapped_column(Integer)

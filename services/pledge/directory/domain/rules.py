@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from shared import roles as vocabulary
 from shared.principal import Principal, require_org
 
 MAX_ID = 2_147_483_647  # ids are 32-bit: a larger number names nothing and must not reach the database
@@ -18,4 +19,5 @@ def require_directory_admin(principal: Principal, lineage: list[int]) -> None:
 
 
 def is_secretary(roles: Iterable[str] | None) -> bool:
-    return SECRETARY in (roles or [])
+    """Read through the one vocabulary (``shared.roles``): ``书记`` left by older data counts too."""
+    return vocabulary.is_secretary(roles)

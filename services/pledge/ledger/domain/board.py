@@ -2,7 +2,24 @@
 
 from __future__ import annotations
 
-MAX_ROWS = 300  # rows the page shows; the total counts them all
+CARDS_PER_PAGE = 24  # cards on one page of the board; the figures count them all
+# the board's filters by state (?state=), as its buttons name them
+STATE_FILTERS = {"published": "践诺中", "overdue": "逾期", "revising": "修订中", "closed": "已结束", "exemplar": "样板"}
+
+
+def page_count(total: int, size: int) -> int:
+    return max(1, -(-total // size))
+
+
+def page_links(page: int, pages: int, width: int = 2) -> list[int | None]:
+    """The page numbers the board links to: the first, the last, ``width`` around the current, gaps as None."""
+    shown = sorted({1, pages, *range(max(1, page - width), min(pages, page + width) + 1)})
+    out: list[int | None] = []
+    for n in shown:
+        if out and n - (out[-1] or 0) > 1:
+            out.append(None)
+        out.append(n)
+    return out
 
 
 def summary(rows: list[dict]) -> dict:

@@ -2,7 +2,7 @@
 incidents; posts and badges; volunteer activities and participants; 一助一 mentorships; member photos
 
 Revision ID: i14_0001_daily_work
-Revises: 0003_supervision
+Revises: i12e_0001_canonical_roles
 Create Date: 2026-12-01 18:28:27.167915
 
 """
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision: str = 'i14_0001_daily_work'
-down_revision: Union[str, Sequence[str], None] = '0003_supervision'
+down_revision: Union[str, Sequence[str], None] = 'i12e_0001_canonical_roles'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 

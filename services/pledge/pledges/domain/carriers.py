@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 from datetime import date, timedelta
 
 MONTHS = {"year": 12, "quarter": 3, "month": 1}
@@ -9,9 +10,14 @@ PERIOD_KINDS = tuple(MONTHS)
 
 
 def period_end(kind: str, start: date) -> date:
-    """The last day of a period that starts on ``start`` (a year, a quarter or a month long)."""
+    """The last day of a period that starts on ``start`` (a year, a quarter or a month long).
+
+    The period ends the day before the same day of the month a period later (2026-04-29 + a quarter →
+    2026-07-28); when that month has no such day (a month from 01-31), it ends on that month's last day.
+    """
     months = start.month - 1 + MONTHS[kind]
-    first_after = date(start.year + months // 12, months % 12 + 1, 1)
-    if start.day != 1:  # a period need not start on the first: same day next period, minus one
-        first_after = first_after.replace(day=min(start.day, 28))
-    return first_after - timedelta(days=1)
+    year, month = start.year + months // 12, months % 12 + 1
+    last = calendar.monthrange(year, month)[1]
+    if start.day > last:
+        return date(year, month, last)
+    return date(year, month, start.day) - timedelta(days=1)

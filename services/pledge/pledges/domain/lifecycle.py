@@ -10,6 +10,7 @@ from shared.lifecycle import StateMachine
 
 STATES = ("draft", "submitted", "approved", "returned", "published", "closed", "withdrawn")
 OUTCOMES = ("fulfilled", "partly", "unfulfilled")  # how a closed pledge was kept (after 评诺)
+OUTCOME_NAMES = {"fulfilled": "已兑现", "partly": "部分兑现", "unfulfilled": "未兑现"}
 CHANNELS = ("board", "meeting", "intranet")  # where a published pledge is shown (亮诺)
 
 # (state, action) → next state

@@ -6,7 +6,12 @@ Every rule is a setting of the round; :data:`DEFAULT_SETTINGS` holds the default
 from __future__ import annotations
 
 import copy
+import functools
+from fractions import Fraction
+from numbers import Rational
 from typing import Any
+
+from shared import roles as vocabulary
 
 KINDS = ("three_way", "pledge_evaluation", "leadership")
 TARGET_TYPES = ("person", "branch", "committee", "pledge", "leader", "team")
@@ -30,9 +35,10 @@ TARGET_TYPE_LABELS = {"person": "党员（四强）", "branch": "支部（三贴
                       "pledge": "承诺（评诺）", "leader": "班子成员（好搭档）", "team": "领导班子（好助手）"}
 SCALE_LABELS_5 = {5: "很好", 4: "较好", 3: "一般", 2: "较差", 1: "差"}
 
-# roles (as the directory carries them) that make a person one of a branch's committee
-COMMITTEE_ROLES = frozenset({"secretary", "deputy_secretary", "committee_member", "书记", "副书记", "委员"})
-SECRETARY_ROLES = frozenset({"secretary", "书记"})
+# role keys (shared.roles, the one vocabulary) of an org's committee and of its secretary; read stored
+# roles through ``shared.roles.keys_of`` (a title left by older data counts as its key)
+COMMITTEE_ROLES = vocabulary.COMMITTEE_ROLES
+SECRETARY_ROLES = frozenset({vocabulary.SECRETARY})
 
 DEFAULT_SETTINGS: dict[str, Any] = {
     "scale_max": 5,  # scores 1..scale_max
@@ -79,9 +85,24 @@ def scale(settings: dict[str, Any]) -> dict[str, Any]:
     return {"min": 1, "max": top, "labels": labels}
 
 
-def grade(score: float, settings: dict[str, Any]) -> str:
-    """Grade bands are inclusive lower bounds (优秀 ≥ 90, 合格 ≥ 75, 基本合格 ≥ 60, else 不合格)."""
+def exact(value: Any) -> Fraction:
+    """A number as an exact fraction: integers and fractions as they are, a decimal setting as the
+    decimal written (``0.2`` → 1/5, not the binary float nearest it)."""
+    if isinstance(value, Fraction):
+        return value
+    return _exact(value)
+
+
+@functools.lru_cache(maxsize=256)
+def _exact(value: Any) -> Fraction:  # settings repeat (bounds, weights): parse each once
+    return Fraction(value) if isinstance(value, Rational) else Fraction(str(value))
+
+
+def grade(score: Fraction | int | float, settings: dict[str, Any]) -> str:
+    """Grade bands are inclusive lower bounds (优秀 ≥ 90, 合格 ≥ 75, 基本合格 ≥ 60, else 不合格),
+    compared exactly: pass the exact score (a float is taken as the decimal it prints as)."""
+    value = exact(score)
     for band in settings["grades"]:
-        if score >= band["min"]:
+        if value >= exact(band["min"]):
             return band["grade"]
     return settings["fail_grade"]

@@ -179,3 +179,19 @@ def test_only_silent_jobs_are_queued_again(pledge, pledge_client, auth_headers, 
     assert [m["job_id"] for m in sent.of("pledge.import_directory")] == [job_id, job_id]
     assert run_job(pledge.unit_of_work, job_id) == "done" and run_job(pledge.unit_of_work, job_id) == "done"
     assert resume_stale(pledge.unit_of_work, utcnow() + timedelta(minutes=10)) == 0
+
+
+def test_import_reads_roles_through_the_one_vocabulary(pledge, pledge_client, auth_headers, sent):
+    """Every committee title the importer meets is stored as its key; an unknown 职务 is a row error on roles."""
+    run(sent, pledge_client, auth_headers, upload(pledge_client, auth_headers, ORGS_CSV.encode(), "orgs.csv"))
+    people = ("工号,姓名,组织编码,是否党员,入党日期,职务\n"
+              "R1,甲,ZL1,是,,宣传委员\nR2,乙,ZL1,是,,纪检委员、副书记\nR3,丙,ZL1,是,,党委书记;委员\n"
+              "R4,丁,ZL1,是,,厂长\nR5,戊,ZL1,否,,\n")
+    job = run(sent, pledge_client, auth_headers, upload(pledge_client, auth_headers, people.encode(), lang="en"))
+    assert job["created_people"] == 4
+    [error] = job["errors"]
+    assert (error["row"], error["field"]) == (5, "roles") and "unknown role '厂长'" in error["message"]
+    with pledge.db.session() as s:
+        roles = dict(s.execute(select(Person.employee_no, Person.roles)).all())
+    assert roles == {"R1": ["propaganda"], "R2": ["deputy_secretary", "discipline"],
+                     "R3": ["secretary", "committee_member"], "R5": []}

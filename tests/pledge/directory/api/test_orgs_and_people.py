@@ -75,7 +75,7 @@ def test_org_admin_lists_own_subtree_by_default(api, tree):
 
 
 def test_sync_directory_sends_a_snapshot_that_rebuilds_a_projection(pledge, tree, sent):
-    assert pledge.sync_directory() == {"messages": 2, "orgs": 6, "people": 5}
+    assert pledge.sync_directory() == {"messages": 2, "orgs": 6, "people": 5, "service_targets": 0}
     events = [DirectoryChanged.from_payload(p) for p in sent.of("survey.directory_changed")]
     assert events[0].snapshot and len(events[0].orgs) == 6 and not events[1].snapshot
     assert sync.sync_directory(pledge.unit_of_work, batch=2) == {"messages": 4, "orgs": 6, "people": 5}

@@ -15,3 +15,13 @@ def test_board_summary():
 def test_refresh_is_ten_seconds_at_least():
     assert [refresh_seconds(v) for v in (None, 0, 9, 10, 60)] == [None, None, None, 10, 60]
 
+
+
+def test_page_links():
+    from services.pledge.ledger.domain.board import page_count, page_links
+
+    assert [page_count(n, 24) for n in (0, 1, 24, 25, 98)] == [1, 1, 1, 2, 5]
+    assert page_links(1, 1) == [1]
+    assert page_links(1, 5) == [1, 2, 3, None, 5]
+    assert page_links(5, 10) == [1, None, 3, 4, 5, 6, 7, None, 10]
+    assert page_links(10, 10) == [1, None, 8, 9, 10]

@@ -29,7 +29,7 @@ def test_member_pledge_through_review_publication_lookback_and_close(api, tree, 
     api.post(f"/api/v1/pledges/{pid}/submit", as_=me, status=200)
     api.post(f"/api/v1/pledges/{pid}/review", {"decision": "approve"}, as_=secretary, status=200)
     sent.clear()
-    published = api.post(f"/api/v1/pledges/{pid}/publish", {"channels": ["board", "meeting"]}, as_=me,
+    published = api.post(f"/api/v1/pledges/{pid}/publish", {"channels": ["board", "intranet"]}, as_=me,
                          status=200).get_json()
     assert published["state"] == "published" and published["published_version"] == 1
     assert [m["pledges"][0]["state"] for m in sent.of("survey.pledges_changed")] == ["published"]
@@ -162,3 +162,25 @@ def test_actions_without_a_body(api, tree, pledge_client, auth_headers):
     assert response.status_code == 200 and response.get_json()["state"] == "submitted"
     response = pledge_client.post(f"/api/v1/pledges/{pid}/review", headers=auth_headers("admin", sub=1))
     assert response.status_code == 422 and "decision" in response.get_json()["errors"]
+
+
+def test_closing_offers_the_suggested_outcome_and_records_a_different_choice(api, tree):
+    kept = published_pledge(api, "person", tree.m1, targets=[{"name": "降本", "target": 10}])
+    api.post(f"/api/v1/pledges/{kept}/progress", {"values": {"降本": 10}}, status=201)
+    assert api.get(f"/api/v1/pledges/{kept}", status=200).get_json()["suggested_outcome"] == "fulfilled"
+    closed = api.post(f"/api/v1/pledges/{kept}/close", {}, status=200).get_json()
+    assert closed["outcome"] == "fulfilled" and closed["suggested_outcome"] == "fulfilled"
+    assert closed["outcome_differs"] is False
+
+    half = published_pledge(api, "person", tree.m1, targets=[{"name": "降本", "target": 10}])
+    api.post(f"/api/v1/pledges/{half}/progress", {"values": {"降本": 6}}, status=201)
+    assert api.get(f"/api/v1/pledges/{half}", status=200).get_json()["suggested_outcome"] == "partly"
+    closed = api.post(f"/api/v1/pledges/{half}/close", {"outcome": "fulfilled", "comment": "党委研究认定"},
+                      status=200).get_json()
+    assert closed["outcome"] == "fulfilled" and closed["suggested_outcome"] == "partly"
+    assert closed["outcome_differs"] is True
+    last = api.get(f"/api/v1/pledges/{half}/history", status=200).get_json()["transitions"][-1]
+    assert last["action"] == "close" and "建议部分兑现" in last["comment"] and "党委研究认定" in last["comment"]
+    bad = api.post(f"/api/v1/pledges/{half}/close", {"outcome": "maybe"}, lang="en", status=422).get_json()
+    assert set(bad["errors"]) == {"outcome"}
+    assert api.post(f"/api/v1/pledges/{half}/close", {}, status=409).get_json()["code"] == 409

@@ -114,6 +114,6 @@ def test_every_pledge_notification_link_is_absolute(api, tree, pledge, sent):
     published_pledge(api, "org", tree.b2, due_on=(day - timedelta(days=7)).isoformat())
     pledge.daily(day)
     sent_notes = [SendNotification.from_payload(p) for p in sent.of("notify.send")]
-    assert {n.category for n in sent_notes} == {"pledge_review", "pledge_due", "lookback"}
+    assert {n.category for n in sent_notes} == {"pledge_review", "pledge_due", "lookback", "coverage"}
     urls = [u for n in sent_notes for u in [n.link, *(i.link for i in n.items)] if u is not None]
     assert len(urls) >= 4 and all(u.startswith(BASE + "/") for u in urls), urls

@@ -12,7 +12,7 @@ from services.survey.aggregation import inline, steps
 from services.survey.models import Result
 
 from ...expected import GROUPS, dimensions_of, expected_three_way
-from ...support import answer_all, results
+from ...support import answer_all, invitations, results
 
 
 def test_three_way_results_match_an_independent_computation(make_round, survey, survey_client, sent, admin):
@@ -95,3 +95,23 @@ def test_a_chunk_failing_for_good_marks_the_round_failed_and_a_rerun_recovers(ma
     assert inline.run(survey.unit_of_work, rid, rerun=True)
     got = survey_client.get(f"/api/v1/rounds/{rid}", headers=admin).json
     assert got["state"] == "results_ready" and got["aggregation_error"] is None
+
+
+def test_exact_bounds_and_exact_ties_over_the_api(make_round, survey, survey_client, sent, admin):
+    """Branch 4's three employees rate its members so that 201 scores exactly 75, 202 exactly 60, 203 exactly
+    90 (sums of thirds a float adds up to 74.99…, 59.99…, 89.99…): 合格, 基本合格, 优秀, ranks 2, 3, 1."""
+    rid = make_round()["id"]
+    keys = dimensions_of("person")
+    # per member, per dimension: the three employees' answers (employee 211, 212, 213)
+    wanted = {201: ([1, 1, 2], [5, 5, 5], [5, 5, 5], [4, 4, 3]), 202: ([1, 1, 1], [3, 3, 3], [5, 4, 4], [4, 4, 3]),
+              203: ([5, 4, 4], [5, 5, 5], [5, 4, 4], [5, 4, 4])}
+    tokens = invitations(sent)
+    for k, employee in enumerate((211, 212, 213)):
+        answers = [{"target_type": "person", "target_id": member, "dimension": dim, "score": dims[i][k]}
+                   for member, dims in wanted.items() for i, dim in enumerate(keys)]
+        assert survey_client.post(f"/api/v1/ballots/{tokens[employee]}", json={"answers": answers}).status_code == 201
+    survey_client.post(f"/api/v1/rounds/{rid}/close", headers=admin)
+    inline.run(survey.unit_of_work, rid)
+    got = results(survey_client, rid, admin, target_type="person", org_id=4)
+    assert {m: (got[("person", m)]["score"], got[("person", m)]["grade"], got[("person", m)]["rank"])
+            for m in wanted} == {201: (75.0, "合格", 2), 202: (60.0, "基本合格", 3), 203: (90.0, "优秀", 1)}

@@ -9,8 +9,11 @@ from collections import defaultdict
 from fractions import Fraction
 
 from openpyxl import load_workbook
+from sqlalchemy import select
 
 from services.survey.aggregation import inline
+from services.survey.results.models import Result
+from services.survey.rounds.models import RoundTarget
 
 from ...expected import grade, mean
 from ...support import answer_all, invitations, results
@@ -53,11 +56,19 @@ def test_pledge_evaluation_combines_parts_by_weight_and_reports_back(make_round,
     got = results(survey_client, rid, admin, target_type="pledge")
     weights = {"self": Fraction(2, 10), "peer": Fraction(3, 10), "masses": Fraction(5, 10)}
     for pid in (900, 901):
-        usable = {p: mean(s) for p, s in parts[pid].items() if p == "self" or len(s) >= 3}
+        # every part with fewer than 3 raters (here each self part: one or two people) is left out
+        usable = {p: mean(s) for p, s in parts[pid].items() if len(s) >= 3}
         combined = sum(weights[p] * m for p, m in usable.items()) / sum(weights[p] for p in usable)
         assert got[("pledge", pid)]["score"] == round(float(combined * 20), 1)
         assert got[("pledge", pid)]["grade"] == grade(combined * 20)
     assert got[("pledge", 900)]["parts"]["peer"] is None  # two peers only: left out, the rest renormalised
+    assert got[("pledge", 900)]["parts"]["self"] is None  # two committee members: not published on its own
+    assert got[("pledge", 901)]["parts"]["self"] is None  # the pledger's own answer: not published
+    with survey.db.session() as session:  # …but kept apart for the pledger (person 102) to see
+        own = dict(session.execute(select(RoundTarget.target_id, Result.own_self)
+                                   .join(Result, Result.target_ref == RoundTarget.id)
+                                   .where(Result.round_id == rid, RoundTarget.target_type == "pledge")).all())
+    assert own == {900: None, 901: float(mean(parts[901]["self"]))}
     [scores] = sent.of("pledge.evaluation_scores")
     assert scores["round_id"] == rid
     assert {s["pledge_id"]: s["score"] for s in scores["scores"]} == {

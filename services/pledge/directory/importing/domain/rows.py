@@ -6,6 +6,8 @@ import re
 from datetime import date, datetime
 from typing import Any
 
+from shared.roles import UnknownRole, normalise
+
 ROW_MESSAGES: dict[str, tuple[str, str]] = {
     "required": ("必填", "required"),
     "too_long": ("过长（最多 {max} 个字符）", "too long (at most {max} characters)"),
@@ -21,15 +23,15 @@ ROW_MESSAGES: dict[str, tuple[str, str]] = {
     "not_in_scope": ("不在您管理的组织范围内", "outside the organisations you administer"),
     "duplicate": ("与第 {row} 行重复", "duplicates row {row}"),
     "failed": ("该行未能保存：{reason}", "this row could not be saved: {reason}"),
+    "unknown_role": ("未知职务「{names}」（可填 书记、副书记、组织委员、宣传委员、纪检委员、委员 等或其英文键）",
+                     "unknown role '{names}' (use 书记 secretary, 副书记 deputy_secretary, 组织委员 organizer … "
+                     "or their English keys)"),
 }
 
 KINDS = {"committee": "committee", "branch": "branch", "党委": "committee", "党总支": "committee",
          "总支": "committee", "党支部": "branch", "支部": "branch"}
 TRUE = {"true", "1", "yes", "y", "是", "√", "党员", "t"}
 FALSE = {"false", "0", "no", "n", "否", "", "群众", "f"}
-ROLE_NAMES = {"书记": "secretary", "支部书记": "secretary", "党委书记": "secretary", "副书记": "deputy_secretary",
-              "组织委员": "organizer", "宣传委员": "propaganda", "纪检委员": "discipline", "委员": "committee_member"}
-ROLE_SEPARATORS = re.compile(r"[,，;；、/\s]+")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 LIMITS = {"code": 64, "name": 100, "org_code": 64, "parent_code": 64, "employee_no": 64, "email": 200, "phone": 32}
 
@@ -75,12 +77,10 @@ def parse_date(value: Any) -> date | None:
 
 
 def parse_roles(value: Any) -> list[str]:
+    """职务 as written (``书记、组织委员``, keys or titles) → the keys of ``shared.roles``;
+    :class:`shared.roles.UnknownRole` names every unknown one."""
     text = _text(value)
-    if not text:
-        return []
-    parts = ROLE_SEPARATORS.split(text)
-    roles = [ROLE_NAMES.get(p, p.lower()) for p in parts if p]
-    return list(dict.fromkeys(roles))
+    return normalise(text) if text else []
 
 
 def _strings(raw: dict, keys: tuple[str, ...], required: tuple[str, ...], lang: str, errors: dict) -> dict:
@@ -121,7 +121,11 @@ def clean_person(raw: dict, lang: str, today: date) -> tuple[dict, dict[str, str
         errors["joined_party_on"] = row_message("future_date", lang)
     if row["email"] and not EMAIL.match(row["email"]):
         errors["email"] = row_message("bad_email", lang)
-    row["roles"] = parse_roles(raw.get("roles"))
+    try:
+        row["roles"] = parse_roles(raw.get("roles"))
+    except UnknownRole as unknown:
+        row["roles"] = []
+        errors["roles"] = row_message("unknown_role", lang, names="、".join(unknown.names)[:100])
     return row, errors
 
 
