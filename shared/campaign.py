@@ -167,6 +167,7 @@ class Year:
     results: dict[str, list[dict]] = field(default_factory=dict)  # kind → result rows
     ledger: list[dict] = field(default_factory=list)
     inboxes: dict[int, list[dict]] = field(default_factory=dict)
+    daily_work: dict[str, Any] = field(default_factory=dict)  # zone, post, volunteering totals, suggestion
 
 
 def next_quarter_start(day: date) -> date:
@@ -305,6 +306,37 @@ def lookback(api: Api, year: Year, say: Say) -> None:
     say(f"look-back: {label} is now version {year.pledges[label]['version']}, {year.pledges[label]['state']}")
 
 
+def daily_work(api: Api, year: Year, say: Say) -> None:
+    """在日常工作中: a 5S zone with its first check, a 党员先锋岗, a volunteer activity, a 一助一 pair, and an
+    employee's anonymous suggestion answered by the branch secretary.  Nothing here falls due on ``year.day``
+    (the zone is checked half-yearly, the post has no end), so the nightly reminders stay those of the pledges."""
+    orgs, today = year.group.orgs, date.today().isoformat()
+    zl1, jh2 = year.group.branch_people("ZL1"), year.group.branch_people("JH2")
+    zone = api.call("POST", "pledge", "/api/v1/zones", expect=201, json={
+        "org_id": orgs["JH2"], "name": "炼焦炉台5S党员责任区", "kind": "five_s", "check_every_days": 180,
+        "holder_ids": [jh2[2]["id"], jh2[3]["id"]]})
+    api.call("POST", "pledge", f"/api/v1/zones/{zone['id']}/checks", expect=201, json={
+        "checked_on": today, "results": dict.fromkeys(zone["guarantees"], True), "note": "五项保证全部做到"})
+    post = api.call("POST", "pledge", "/api/v1/posts", expect=201, json={
+        "org_id": orgs["ZL1"], "title": "转炉炉长党员先锋岗", "kind": "vanguard_post", "holder_id": zl1[2]["id"],
+        "since": today})
+    api.call("POST", "pledge", "/api/v1/volunteering", expect=201, json={
+        "org_id": orgs["JH"], "title": "党员志愿者进社区", "kind": "community", "on": today, "hours": 3,
+        "person_ids": [jh2[2]["id"], jh2[4]["id"], year.group.branch_people("JH1")[2]["id"]]})
+    api.call("POST", "pledge", "/api/v1/mentorships", expect=201, json={
+        "mentor_id": zl1[2]["id"], "mentee_id": zl1[7]["id"], "skill": "转炉炉前操作", "since": today})
+    suggestion = api.call("POST", "pledge", "/api/v1/suggestions", as_=("member",), sub=zl1[8]["id"], expect=201,
+                          json={"org_id": orgs["ZL1"], "content": "夜班交接缺少安全确认环节", "anonymous": True})
+    answered = api.call("POST", "pledge", f"/api/v1/suggestions/{suggestion['id']}/answer", as_=("member",),
+                        sub=zl1[0]["id"], json={"decision": "answer", "reply": "已增加交接确认单"})
+    totals = api.call("GET", "pledge", f"/api/v1/volunteering?org_id={orgs['JH']}&subtree=1")["totals"]
+    year.daily_work = {"zone": api.call("GET", "pledge", f"/api/v1/zones/{zone['id']}"), "post": post,
+                       "volunteering": totals, "suggestion": answered}
+    say(f"daily work: zone {zone['id']} checked ({zone['days_without_incident']} days without incident), "
+        f"post {post['id']} on duty, {totals['hours']:g} volunteer hours, suggestion {answered['state']} "
+        f"(author {answered['author_id']})")
+
+
 # --- 3. rounds and ballots ----------------------------------------------------------------------------
 
 def open_round(api: Api, year: Year, kind: str, title: str, say: Say) -> dict:
@@ -416,6 +448,7 @@ def play(api: Api, day: date, say: Say = _quiet, on_page: OnPage | None = None, 
     review_and_publish(api, year, say)
     report_progress(api, year, say)
     lookback(api, year, say)
+    daily_work(api, year, say)
     say("3. three-way evaluation and 评诺")
     for kind, title in (("three_way", "年度三测评"), ("pledge_evaluation", "年度评诺")):
         before = {p["id"]: invitation_tokens(api, p["id"]) for p in year.group.people.values()}

@@ -2,6 +2,10 @@
 
 Records are scoped by caller (a hash of the Authorization header) and path; a different body under
 the same key is 422, a request still in flight under it is 409.
+
+A view that must not leave the instant of a request behind (an anonymous suggestion) calls
+:func:`coarse_time`: its record then keeps the end of the day (UTC) instead, so it lives between one and
+two TTLs and says nothing finer than the day.
 """
 
 from __future__ import annotations
@@ -32,6 +36,15 @@ def define_table(metadata: MetaData) -> Table:
         Column("body", LargeBinary, nullable=True),
         Column("created_at", UTCDateTime(), nullable=False, index=True),
     )
+
+
+def coarse_time() -> None:
+    """Keep this request's record dated by its day, not its instant (see the module's docstring)."""
+    g.idempotency_coarse = True
+
+
+def _day_end(now: datetime) -> datetime:
+    return datetime(now.year, now.month, now.day, tzinfo=UTC) + timedelta(days=1)
 
 
 def _sha(data: bytes) -> str:
@@ -90,9 +103,11 @@ class Idempotency:
 
     def after(self, response: Response) -> Response:
         record_id = g.pop("idempotency_record", None)
+        coarse = g.pop("idempotency_coarse", False)
         if record_id is None:
             return response
         t = self.table
+        dated = {"created_at": _day_end(datetime.now(UTC))} if coarse else {}
         with self.db.engine.begin() as conn:
             if response.status_code >= 500:
                 conn.execute(delete(t).where(t.c.id == record_id))
@@ -100,7 +115,7 @@ class Idempotency:
                 conn.execute(
                     t.update().where(t.c.id == record_id).values(
                         state="done", status=response.status_code, content_type=response.content_type,
-                        body=response.get_data(),
+                        body=response.get_data(), **dated,
                     )
                 )
         return response

@@ -11,6 +11,8 @@ from flask import Flask
 import services.pledge.models  # noqa: F401  (every context's tables on Base.metadata)
 from services.pledge.coverage import nudges
 from services.pledge.coverage import routes as coverage_routes
+from services.pledge.daily_work import reminders as daily_work_reminders
+from services.pledge.daily_work import routes as daily_work_routes
 from services.pledge.db import Base
 from services.pledge.demo import seed
 from services.pledge.directory import routes as directory_routes
@@ -24,13 +26,15 @@ from services.pledge.pledges import reminders
 from services.pledge.pledges import routes as pledge_routes
 from services.pledge.service_targets import announce
 from services.pledge.service_targets import routes as service_target_routes
+from services.pledge.suggestions import routes as suggestion_routes
+from services.pledge.suggestions import upkeep as suggestion_upkeep
 from services.pledge.supervision import routes as supervision_routes
 from shared.service import Service
 from shared.web import Api
 
 API_BLUEPRINTS = (*directory_routes.BLUEPRINTS, *import_routes.BLUEPRINTS, *pledge_routes.BLUEPRINTS,
                   *ledger_routes.BLUEPRINTS, *supervision_routes.BLUEPRINTS, *service_target_routes.BLUEPRINTS,
-                  *coverage_routes.BLUEPRINTS)
+                  *coverage_routes.BLUEPRINTS, *suggestion_routes.BLUEPRINTS, *daily_work_routes.BLUEPRINTS)
 PAGES = (*ledger_pages.BLUEPRINTS, *pledge_pages.BLUEPRINTS)
 
 
@@ -53,11 +57,13 @@ class PledgeService(Service):
 
     def daily(self, day: date) -> dict[str, Any]:
         with self.unit_of_work() as ctx:
-            report = reminders.run_daily(ctx, day)
+            report = {**reminders.run_daily(ctx, day), **daily_work_reminders.run_daily(ctx, day)}
         with self.unit_of_work() as ctx:
             report["coverage"] = nudges.run_weekly(ctx, day)
         with self.unit_of_work() as ctx:
             report["scorecard_facts"] = facts.send_facts(ctx, day)
+        with self.unit_of_work() as ctx:  # its own short transaction: CLUSTER locks the table while it runs
+            suggestion_upkeep.reorder_storage(ctx.session)
         return report
 
     def seed_demo(self) -> dict[str, Any]:

@@ -152,7 +152,9 @@ def check_rounds(api: Api, year: Year, headlines: list[str]) -> None:
 def check_nightly(api: Api, year: Year, run: Run) -> None:
     group, day = year.group, year.day
     first = run.daily(day)
-    assert first["pledge"] == {"pledge_due": 1, "lookback": 4}
+    # coverage: the weekly nudge to the four branch secretaries; scorecard_facts: the 7 orgs' facts to survey
+    assert first["pledge"] == {"pledge_due": 1, "lookback": 4, "coverage": 4, "scorecard_facts": 7,
+                               "zone_check": 0, "post_ending": 0}
     assert first["notify"]["political_birthdays"] == {"celebrants": 4, "greetings_sent": 4,
                                                       "secretary_lists_sent": 4}
     due_pledger = group.branch_people("ZL1")[3]["id"]
@@ -168,7 +170,8 @@ def check_nightly(api: Api, year: Year, run: Run) -> None:
     assert "10" in greeting["subject"] + greeting["body"]  # joined ten years before the day
     before = {p["id"]: categories(api, p["id"]) for p in group.people.values()}
     second = run.daily(day)
-    assert second["pledge"] == {"pledge_due": 0, "lookback": 0}
+    assert second["pledge"] == {"pledge_due": 0, "lookback": 0, "coverage": 0, "scorecard_facts": 7,
+                                "zone_check": 0, "post_ending": 0}  # the facts are a snapshot, sent nightly
     assert second["notify"]["political_birthdays"]["greetings_sent"] == 0
     assert second["notify"]["political_birthdays"]["secretary_lists_sent"] == 0
     time.sleep(2)  # anything sent twice would have reached the notify worker by now

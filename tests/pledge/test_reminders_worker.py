@@ -38,8 +38,12 @@ def test_due_reminder_is_delivered_once_however_often_the_night_runs(live, worke
             actions.act(ctx, ADMIN, pid, action, data)
     wait_for(lambda: (tree.s1, "pledge_review") in _inbox(notify), 60, what="review request delivered")
 
-    assert svc.daily(DAY)["pledge_due"] == 1
-    assert svc.daily(DAY)["pledge_due"] == 0
+    first = svc.daily(DAY)
+    assert first["pledge_due"] == 1 and first["lookback"] == 0
+    assert first["zone_check"] == 0 and first["post_ending"] == 0
+    again = svc.daily(DAY)
+    assert again["pledge_due"] == 0 and again["lookback"] == 0
+    assert again["zone_check"] == 0 and again["post_ending"] == 0
     wait_for(lambda: (tree.m1, "pledge_due") in _inbox(notify), 60, what="due reminder delivered")
     time.sleep(2)  # anything sent twice would have arrived by now
     assert _inbox(notify).count((tree.m1, "pledge_due")) == 1

@@ -42,6 +42,12 @@ BODIES = {
     "POST /api/v1/contact-points/{point_id}/visits": {"visited_on": "2025-01-02", "notes": "走访"},
     "PUT /api/v1/preferences/{person_id}": {"muted_categories": [], "channels": ["inbox"]},
     "PUT /api/v1/categories/{category}": {"mandatory": True},
+    "POST /api/v1/suggestions/{suggestion_id}/answer": {"decision": "answer", "reply": "已答复"},
+    "POST /api/v1/zones/{zone_id}/checks": {"checked_on": "2025-01-02", "results": {
+        "targets_on_time": True, "no_accident": True, "plans_completed": True, "no_discipline_breach": True,
+        "five_s_standards": True}},
+    "POST /api/v1/zones/{zone_id}/incidents": {"occurred_on": "2025-01-02", "kind": "safety"},
+    "POST /api/v1/posts/{post_id}/end": {"until": "2099-01-02"},
     "PUT /api/v1/scorecards/settings/{year}": {"weights": {"pledges": "20"}},
 }
 

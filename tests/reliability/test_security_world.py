@@ -139,14 +139,17 @@ def build_pledge(client, admin: dict) -> dict:
     action = post(f"/api/v1/demo-sites/{site}/actions", {"kind": "prescribed", "line": "management",
                                                          "title": "动作"})["id"]
     point = post("/api/v1/contact-points", {"leader_id": leader, "org_id": b1})["id"]
+    zone = post("/api/v1/zones", {"org_id": b1, "name": "5S责任区", "kind": "five_s", "holder_ids": [m1]})["id"]
+    duty = post("/api/v1/posts", {"org_id": b1, "title": "先锋岗", "kind": "vanguard_post", "holder_id": m1,
+                                  "since": TODAY})["id"]
     target = post("/api/v1/service-targets", {"provider_type": "org", "provider_id": b1, "period_kind": "year",
                                               "period_start": f"{date.today().year}-01-01", "title": "服务党员"})["id"]
     job = client.post("/api/v1/directory/import", headers=admin, content_type="multipart/form-data",
                       data={"file": (_csv(b"code,name,kind,parent_code\nZL9,x,branch,ZL\n"), "orgs.csv")})
     return {"org_id": b1, "person_id": m1, "pledge_id": pledge, "carrier_id": carrier, "inspection_id": inspection,
             "comment_id": comment, "site_id": site, "action_id": action, "point_id": point,
-            "target_id": target, "job_id": _created(job)["job_id"], "letter_id": "0", "_c1": c1, "_c2": c2,
-            "_m3": m3, "_b3": b3}
+            "target_id": target, "job_id": _created(job)["job_id"], "letter_id": "0", "zone_id": zone, "post_id": duty,
+            "_c1": c1, "_c2": c2, "_m3": m3, "_b3": b3}
 
 
 def _csv(data: bytes) -> io.BytesIO:
@@ -213,11 +216,22 @@ def started(services, name: str, settings, sent):
     return service, service.create_app(settings).test_client()
 
 
+def _suggestion(service, person_id: int, org_id: int) -> str:
+    """An anonymous suggestion of ``m1`` to its branch (a member's own token submits it: written directly)."""
+    from services.pledge.suggestions.submitting import submit
+    from shared.principal import Principal
+
+    with service.unit_of_work() as ctx:
+        member = Principal(sub=str(person_id), roles=frozenset({"member"}))
+        return submit(ctx, member, {"org_id": org_id, "content": "意见", "anonymous": True})["id"]
+
+
 def build(services, name: str, settings, sent, admin: dict):
     """(service, client, ids by path parameter) of a fresh world in service ``name``."""
     service, client = started(services, name, settings, sent)
     if name == "pledge":
-        return service, client, build_pledge(client, admin)
+        ids = build_pledge(client, admin)
+        return service, client, {**ids, "suggestion_id": _suggestion(service, ids["person_id"], ids["org_id"])}
     if name == "survey":
         return service, client, build_survey(service, client, admin)
     return service, client, build_notify(service, client, admin, sent)

@@ -19,7 +19,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from services.pledge.demo import serving, supervision
+from services.pledge.demo import daily_work, serving, supervision
 from services.pledge.demo.supervision import ROOT_CODE
 from services.pledge.directory.importing.upsert import OrgIndex, upsert_orgs, upsert_people
 from services.pledge.directory.models import Org, Person
@@ -188,9 +188,11 @@ def seed_demo(unit_of_work: UnitOfWork, today: date | None = None) -> dict[str, 
 
 def _supervision(unit_of_work: UnitOfWork, today: date) -> dict[str, Any]:
     """Demo sites, contact points, inspections and comments (``supervision.seed`` adds only what is missing),
-    and the 三服务 service targets (once)."""
+    the 三服务 service targets (once) and the daily-work demo data."""
     with unit_of_work() as ctx:
         report = {"supervision": supervision.seed(ctx.session, today)}
     with unit_of_work() as ctx:
         report["service_targets"] = serving.seed(ctx, SEEDER, today)
+    with unit_of_work() as ctx:
+        report["daily_work"] = daily_work.seed(ctx, today)
     return report

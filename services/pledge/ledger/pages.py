@@ -10,6 +10,8 @@ from __future__ import annotations
 from flask import Blueprint, Response, current_app, request
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from services.pledge.daily_work import board as daily_work
+from services.pledge.directory.lookups import get_org
 from services.pledge.ledger import queries
 from services.pledge.ledger.domain.board import STATE_FILTERS, page_links, refresh_seconds
 from shared.auth import require
@@ -35,6 +37,16 @@ def show(org_id: int) -> Response:
         **page, refresh=refresh_seconds(request.args.get("refresh", type=int)), filters=STATE_FILTERS,
         links=page_links(page["page"], page["pages"]))
     return Response(html, mimetype="text/html")
+
+
+@board.route("/board/<int:org_id>/photos/<int:person_id>")
+def photo(org_id: int, person_id: int) -> Response:
+    """照片上墙: the photo of a person the board shows (a zone holder, a post on duty); 404 for anyone else."""
+    if not current_app.config["XIANFENG_SETTINGS"].board_public:
+        require("admin", "org_admin", "member", "system")
+    with current_service().unit_of_work(read_only=True) as ctx:
+        body = daily_work.photo(ctx.session, get_org(ctx.session, org_id), ctx.today(), person_id)
+    return Response(body, mimetype="image/jpeg", headers={"Cache-Control": "public, max-age=300"})
 
 
 BLUEPRINTS = (board,)

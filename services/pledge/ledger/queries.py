@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, case, func, select
 from sqlalchemy.orm import Session
 
+from services.pledge.daily_work import board as daily_work
 from services.pledge.directory.lookups import get_org, in_subtree
 from services.pledge.directory.models import Org
 from services.pledge.ledger.domain.board import CARDS_PER_PAGE, page_count
@@ -152,7 +153,8 @@ def ledger_xlsx(ctx: Context, org_id: int, args: dict, channel: str = "intranet"
     org = get_org(ctx.session, org_id)
     rows = ledger_rows(ctx.session, org, args, today, channel=channel)
     title = "承诺大会承诺清单" if channel == "meeting" else "承诺台账"
-    body = ledger_workbook(org.name, period_label(ctx.session, args, today), rows, today, title=title)
+    daily = None if channel == "meeting" else daily_work.sheets(ctx.session, org, today)  # the meeting list: pledges
+    body = ledger_workbook(org.name, period_label(ctx.session, args, today), rows, today, daily, title=title)
     return f"{org.name}{title}-{today.isoformat()}.xlsx", body
 
 
@@ -183,4 +185,5 @@ def board(ctx: Context, org_id: int, page: int = 1, state: str | None = None) ->
                         channel="board")
     return {"org": org, "rows": found["items"], "total": found["total"], "page": found["page"],
             "pages": page_count(found["total"], CARDS_PER_PAGE), "state": state,
-            "summary": board_summary(ctx.session, org, {}, today), "today": today}
+            "summary": board_summary(ctx.session, org, {}, today), "today": today,
+            "daily": daily_work.sections(ctx.session, org, today)}

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import object_session
 
 from services.pledge.pledges import events
 from services.pledge.pledges.domain import completion, outcomes
@@ -16,6 +17,7 @@ from services.pledge.pledges.history import record
 from services.pledge.pledges.models import Pledge, PledgeVersion
 from services.pledge.pledges.views import view
 from services.pledge.pledges.visibility import load, parties
+from services.pledge.suggestions.answering import cite
 from shared.context import Context
 from shared.errors import Forbidden
 from shared.principal import Principal
@@ -24,6 +26,8 @@ Handler = Callable[[Context, Pledge, dict, str], str | None]  # returns the tran
 
 
 def _apply_fields(pledge: Pledge, fields: dict) -> None:
+    if "suggestion_ids" in fields:
+        cite(object_session(pledge), pledge.id, pledge.org_path, fields["suggestion_ids"])
     for name in CONTENT_FIELDS:
         if name in fields:
             setattr(pledge, name, fields[name])
@@ -34,7 +38,7 @@ def _edit(ctx: Context, pledge: Pledge, data: dict, actor: str) -> str | None:
     row = ctx.session.scalar(select(PledgeVersion).where(PledgeVersion.pledge_id == pledge.id,
                                                      PledgeVersion.version == pledge.version))
     row.data = snapshot(pledge)
-    return ", ".join(sorted(k for k in data if k in CONTENT_FIELDS)) or None
+    return ", ".join(sorted(k for k in data if k in (*CONTENT_FIELDS, "suggestion_ids"))) or None
 
 
 def _submit(ctx: Context, pledge: Pledge, data: dict, actor: str) -> str | None:

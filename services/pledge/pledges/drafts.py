@@ -14,6 +14,7 @@ from services.pledge.pledges.domain.due_dates import past_due_dates
 from services.pledge.pledges.history import record
 from services.pledge.pledges.models import Carrier, Pledge, PledgeVersion
 from services.pledge.pledges.views import view
+from services.pledge.suggestions.answering import cite
 from shared.context import Context
 from shared.directory import path_ids
 from shared.errors import Forbidden, ValidationFailed, field_errors
@@ -69,6 +70,7 @@ def create(session: Session, principal: Principal, data: dict) -> Pledge:
     access = Parties(data["pledger_type"], data["pledger_id"], tuple(path_ids(org.path)), ())
     if not may_create(principal, access):
         raise Forbidden()
+    suggestion_ids = data.pop("suggestion_ids", None)
     fields = check_fields(session, data["pledger_type"], data)
     pledge = Pledge(**fields, pledger_name=name, org_id=org.id, org_path=org.path, reviewer_org_id=reviewer,
                     state="draft", version=1, on_ledger=False, channels=[], exemplar=False, latest_values={},
@@ -77,6 +79,8 @@ def create(session: Session, principal: Principal, data: dict) -> Pledge:
     session.flush()
     session.add(PledgeVersion(pledge_id=pledge.id, version=1, data=snapshot(pledge), created_by=pledge.created_by))
     record(session, pledge, "create", None, "draft", actor_of(principal), None)
+    if suggestion_ids:
+        cite(session, pledge.id, pledge.org_path, suggestion_ids)
     return pledge
 
 

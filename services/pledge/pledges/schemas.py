@@ -8,6 +8,7 @@ from services.pledge.pledges.domain.carriers import PERIOD_KINDS
 from services.pledge.pledges.domain.categories import CATEGORIES, ORG_CATEGORIES, PERSON_CATEGORIES, PLEDGER_TYPES
 from services.pledge.pledges.domain.completion import DIRECTIONS
 from services.pledge.pledges.domain.lifecycle import ACTIONS, CHANNELS, OUTCOMES, STATES
+from services.pledge.suggestions.schemas import suggestion_id_field
 from shared.i18n import bilingual
 from shared.pagination import PageArgsSchema
 
@@ -81,6 +82,8 @@ class PledgeFieldsSchema(ma.Schema):
                              validate=[ma.validate.Length(min=1, max=50), _unique_target_names])
     due_on = ma.fields.Date()
     carrier_id = ma.fields.Integer(allow_none=True)
+    suggestion_ids = ma.fields.List(suggestion_id_field(), validate=ma.validate.Length(max=50),
+                                    metadata={"description": "the suggestions (征求意见) this pledge answers"})
 
 
 class PledgeCreateSchema(PledgeFieldsSchema):
@@ -203,6 +206,7 @@ class PledgeSchema(ma.Schema):
     created_at = ma.fields.DateTime()
     updated_at = ma.fields.DateTime()
     published_at = ma.fields.DateTime(allow_none=True)
+    suggestion_ids = ma.fields.List(Text(), metadata={"description": "the suggestions this pledge answers"})
 
 
 class PledgeQueryArgsSchema(PageArgsSchema):

@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from services.pledge.pledges.domain import completion, outcomes
 from services.pledge.pledges.domain.access import is_pledger, is_reviewer, may
@@ -15,6 +15,7 @@ from services.pledge.pledges.domain.categories import label
 from services.pledge.pledges.domain.lifecycle import allowed_actions, can
 from services.pledge.pledges.models import Pledge, PledgeVersion, ProgressReport
 from services.pledge.pledges.visibility import load, parties
+from services.pledge.suggestions.answering import cited_by
 from shared.context import Context
 from shared.principal import Principal
 
@@ -31,6 +32,7 @@ def view(pledge: Pledge, today: date) -> dict[str, Any]:
     out["category_label"] = label(pledge.category)
     out["allowed_actions"] = allowed_actions(pledge.state)
     out["overdue"] = completion.is_overdue(pledge.due_on, pledge.state, pledge.completion, today)
+    out["suggestion_ids"] = cited_by(object_session(pledge), pledge.id)
     if pledge.state == "published":  # what closing would suggest now
         out["suggested_outcome"] = outcomes.suggest(pledge.completion, pledge.evaluation_score)
     out["outcome_differs"] = outcomes.differs(pledge.outcome, out["suggested_outcome"])

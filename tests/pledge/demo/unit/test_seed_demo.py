@@ -27,11 +27,15 @@ def test_seed_demo_builds_the_article_group_once(pledge, sent):
         revising = s.scalar(select(func.count()).where(Pledge.state == "submitted", Pledge.version == 2))
         assert revising > 0
     assert report["supervision"]["demo_sites"] == 8
+    daily = report["daily_work"]
+    assert daily["zones"] >= 6 and daily["posts"] >= 8 and daily["activities"] >= 6 and daily["mentorships"] >= 2
+    assert daily["suggestions"] >= 8
     assert report["service_targets"] == 72 + 2 * 49  # every org, two members of each branch
     assert len(sent.of("survey.service_targets_changed")) == report["service_targets"]
     events = len(sent.of("survey.directory_changed"))
     again = pledge.seed_demo()
     assert again["skipped"] and again["supervision"]["demo_sites"] == 0 and again["service_targets"] == 0
+    assert set(again["daily_work"].values()) == {0}
     assert len(sent.of("survey.directory_changed")) == events
     with pledge.db.session() as s:
         assert s.scalar(select(func.count()).select_from(Person)) == people

@@ -27,6 +27,7 @@ def test_daily_sends_each_reminder_once_per_date(api, tree, pledge, sent):
 
     report = pledge.daily(DAY)
     assert report["pledge_due"] == 4 and report["lookback"] == 2
+    assert report["zone_check"] == 0 and report["post_ending"] == 0
     notes = _notifications(sent)
     due_notes = {n.items[0].link.split("?")[0].rsplit("/", 1)[1]: n for n in notes if n.category == "pledge_due"}
     assert set(due_notes) == {str(ids["in7"]), str(ids["today"]), str(ids["late7"]), str(org_pledge)}
@@ -42,9 +43,12 @@ def test_daily_sends_each_reminder_once_per_date(api, tree, pledge, sent):
     assert {n.key for n in lookback} == {f"lookback:{tree.b1}:2026Q2", f"lookback:{tree.b2}:2026Q2"}
 
     sent.clear()
-    assert pledge.daily(DAY) == {"pledge_due": 0, "lookback": 0, "coverage": 0, "scorecard_facts": 6}
+    assert pledge.daily(DAY) == {"pledge_due": 0, "lookback": 0, "coverage": 0, "scorecard_facts": 6,
+                                 "zone_check": 0, "post_ending": 0}
     assert sent.of("notify.send") == []
-    assert pledge.daily(DAY + timedelta(days=7))["pledge_due"] == 4  # weekly while overdue
+    later = pledge.daily(DAY + timedelta(days=7))
+    assert later["pledge_due"] == 4 and later["lookback"] == 0  # weekly while overdue
+    assert later["zone_check"] == 0 and later["post_ending"] == 0
 
 
 def test_a_complete_pledge_gets_no_overdue_reminders(api, tree, pledge, sent):

@@ -1,0 +1,1 @@
+"""Rules of daily work as plain functions on plain data."""

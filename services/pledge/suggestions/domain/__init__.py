@@ -1,0 +1,1 @@
+"""Rules of suggestions as plain functions on plain data."""
