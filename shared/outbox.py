@@ -150,6 +150,10 @@ def relay_after_commit(db: Database, relay: Relay) -> None:
 
     @event.listens_for(db.sessionmaker, "after_commit")
     def _after_commit(session: Session) -> None:
+        if session.in_nested_transaction():
+            # a savepoint released (SQLAlchemy says "commit" for it too): the transaction still holds its
+            # locks — relaying now would wait on them from another connection — and may yet roll back
+            return
         if session.info.pop(PENDING_FLAG, False) and not relay.broker_suspected_down:
             # with the broker down, each commit would wait for a connection timeout: after one failure
             # commits leave their rows to the periodic relay for a while (nothing is lost either way)

@@ -21,6 +21,25 @@ def test_message_is_relayed_after_commit_and_its_payload_dropped(pledge, sent):
     assert all(r.sent_at is not None and r.payload is None for r in _rows(pledge))
 
 
+def test_a_released_savepoint_waits_for_its_transaction(pledge, sent):
+    """A savepoint's release is no commit: relaying then would read the outbox from another connection while
+    this transaction holds SQLite's write lock (the process hung), and send what may still be rolled back."""
+    with pledge.db.session() as s:
+        with s.begin_nested():
+            pledge.publish(s, EVENT)
+        assert sent.sent == []
+        with s.begin_nested():
+            s.execute(select(1))
+        assert sent.sent == []
+    assert sorted(sent.tasks()) == ["notify.directory_changed", "survey.directory_changed"]
+
+    with pytest.raises(RuntimeError), pledge.db.session() as s:
+        with s.begin_nested():
+            pledge.publish(s, EVENT)
+        raise RuntimeError("the change failed after its savepoint")
+    assert len(sent.sent) == 2  # nothing more
+
+
 def test_rolled_back_change_sends_nothing(pledge, sent):
     with pytest.raises(RuntimeError), pledge.db.session() as s:
         pledge.publish(s, EVENT)
