@@ -69,6 +69,7 @@ class SurveyService(Service):
             "survey.release_answers": {"task": "survey.release_answers", "schedule": 60.0},
             "survey.remind_due": {"task": "survey.remind_due", "schedule": 300.0},
             "survey.requeue_stale": {"task": "survey.requeue_stale", "schedule": timedelta(hours=1)},
+            "survey.resume_openings": {"task": "survey.resume_openings", "schedule": timedelta(minutes=10)},
             "survey.scorecards_nightly": {"task": "survey.scorecards_nightly", "schedule": crontab(hour=2, minute=30)},
         }
 

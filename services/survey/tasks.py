@@ -9,15 +9,15 @@ from __future__ import annotations
 from datetime import timedelta
 
 from celery import chord
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from services.survey.aggregation import rerun, steps
 from services.survey.app import service
 from services.survey.ballots import release
 from services.survey.directory import pledges, service_targets
 from services.survey.directory.models import directory
-from services.survey.rounds import actions, reminders
-from services.survey.rounds.domain.messages import AggregateRound
+from services.survey.rounds import actions, opening, reminders
+from services.survey.rounds.domain.messages import AggregateRound, OpenRound
 from services.survey.scorecards import computing, facts
 from services.survey.scorecards.domain.messages import ComputeScorecards
 from shared.directory import register_consumer
@@ -40,6 +40,46 @@ def service_targets_changed(message: dict) -> dict[str, int]:
     event = ServiceTargetsChanged.from_payload(message)
     with service.unit_of_work() as ctx:
         return service_targets.apply(ctx.session, event)
+
+
+# ---- a large round opened by the workers: open_round → issue_chunk per chunk of raters → finish_opening -----
+
+@celery.task(name="survey.open_round", ignore_result=True)
+def open_round(message: dict) -> int:
+    """Fix the targets and start the chord over the chunks of raters (a round not opening: nothing)."""
+    event = OpenRound.from_payload(message)
+    with service.unit_of_work() as ctx:
+        chunks = opening.start(ctx, event.round_id)
+        if chunks is None:
+            return 0
+    header = [issue_chunk.si(event.round_id, number, chunk) for number, chunk in enumerate(chunks)]
+    if header:
+        chord(header)(finish_opening.si(event.round_id))
+    else:
+        finish_opening.delay(event.round_id)
+    return len(chunks)
+
+
+# a lost connection is retried; so is the unique ballot of a rater that a concurrent resumption of the same
+# chunk committed first (the retry finds it and skips it)
+@celery.task(name="survey.issue_chunk", autoretry_for=(OperationalError, IntegrityError), max_retries=3,
+             retry_backoff=2, retry_jitter=False)
+def issue_chunk(round_id: int, number: int, chunk: dict) -> int:
+    with service.unit_of_work() as ctx:
+        return opening.issue_chunk(ctx, round_id, number, chunk)
+
+
+@celery.task(name="survey.finish_opening")
+def finish_opening(round_id: int) -> bool:
+    with service.unit_of_work() as ctx:
+        return opening.finish(ctx, round_id)
+
+
+@celery.task(name="survey.resume_openings", ignore_result=True)
+def resume_openings() -> list[int]:
+    """Rounds left opening for an hour (lost message, a chunk failed for good): their opening again."""
+    with service.unit_of_work() as ctx:
+        return opening.resume_stale(ctx, timedelta(hours=1))
 
 
 @celery.task(name="survey.aggregate_round", ignore_result=True)

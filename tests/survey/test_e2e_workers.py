@@ -1,5 +1,6 @@
-"""A three-way round end to end with real workers: invitations reach inboxes through notify's worker,
-ballots are answered, the round closes, survey's worker aggregates with a chord, results match."""
+"""A three-way round end to end with real workers: opened as a large round (202 ``opening``, its ballots
+issued by survey's workers in a chord over chunks of raters), invitations reach inboxes through notify's
+worker, ballots are answered, the round closes, survey's worker aggregates with a chord, results match."""
 
 from __future__ import annotations
 
@@ -49,12 +50,16 @@ def test_three_way_round_with_real_workers(live, workers, auth_headers):
     created = client.post("/api/v1/rounds", headers=admin, json={
         "kind": "three_way", "title": "三测评", "root_org_id": 1,
         "closes_at": (utcnow() + timedelta(days=2)).isoformat(), "settings": {"aggregation_chunk": 4,
-                                                                              "invite_chunk": 7}}).get_json()
+                                                                              "invite_chunk": 7, "issue_chunk": 6}}
+                          ).get_json()
     rid = created["id"]
-    assert client.post(f"/api/v1/rounds/{rid}/open", headers=admin).get_json()["ballots"] == 20
+    opened = client.post(f"/api/v1/rounds/{rid}/open", headers=admin)  # 20 raters, chunks of 6: the workers
+    assert opened.status_code == 202 and (opened.get_json()["state"], opened.get_json()["ballots"]) == ("opening", 20)
     raters = sorted(p.id for p in PEOPLE)
     tokens = wait_for(lambda: (t := _inbox_tokens(notify_client, auth_headers, raters)) and len(t) == 20 and t,
                       60, interval=0.5, what="20 invitations in inboxes")
+    wait_for(lambda: client.get(f"/api/v1/rounds/{rid}", headers=admin).get_json()["state"] == "open", 30,
+             interval=0.5, what="the round open")
     rng = random.Random(21)
     given: dict = defaultdict(lambda: defaultdict(lambda: defaultdict(list)))
     for _pid, token in sorted(tokens.items()):

@@ -109,8 +109,8 @@ def _submit(token: str, ballot: dict, answers: dict) -> Response:
     if not payload:
         return _screen(token, ballot, len(targets) - 1, answers, error="请至少评价一项后再提交。")
     try:
-        with current_service().unit_of_work() as ctx:
-            submission.submit(ctx.session, token, payload)
+        service = current_service()
+        submission.submit_once(service.db, service.unit_of_work, token, payload)
     except ValidationFailed:
         return _screen(token, ballot, len(targets) - 1, answers, error="提交的内容有误，请检查后重试。")
     except ApiError as error:

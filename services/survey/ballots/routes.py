@@ -9,7 +9,7 @@ from flask.views import MethodView
 
 from services.survey.ballots import reading, submission
 from services.survey.ballots.schemas import BallotSchema, SubmissionSchema, SubmittedSchema
-from shared.web.blueprint import Blueprint
+from shared.web.blueprint import Blueprint, current_service
 
 blp = Blueprint("ballots", __name__, url_prefix="/api/v1/ballots",
                 description="选票 — anonymous one-time ballots (the token is the credential)")
@@ -29,7 +29,7 @@ class BallotByToken(MethodView):
     @blp.response(201, SubmittedSchema)
     @blp.doc(security=[])
     @blp.answers(404, 409, 429)
-    @blp.transaction
-    def post(self, data, token: str, *, ctx):
+    def post(self, data, token: str):
         """Submit a ballot once (answers are stored without any link to the ballot or the person)"""
-        return submission.submit(ctx.session, token, data["answers"])
+        service = current_service()  # its own statements: one autocommitted claim on PostgreSQL
+        return submission.submit_once(service.db, service.unit_of_work, token, data["answers"])

@@ -57,8 +57,29 @@ class AnswerSchema(StrictSchema):
     score = ma.fields.Integer(required=True, strict=True)
 
 
+ANSWER_KEYS = frozenset(AnswerSchema._declared_fields)
+_TARGET_TYPES, _DIMENSIONS = frozenset(TARGET_TYPES), frozenset(ALL_DIMENSIONS)
+
+
+def _plainly_valid(item: object) -> bool:
+    """An answer ``AnswerSchema`` would load unchanged: exactly its keys, known strings, plain ints."""
+    return (type(item) is dict and item.keys() == ANSWER_KEYS and item["target_type"] in _TARGET_TYPES
+            and item["dimension"] in _DIMENSIONS and type(item["target_id"]) is int and type(item["score"]) is int)
+
+
+class AnswerList(ma.fields.List):
+    """``List(Nested(AnswerSchema))`` (documented as such) that loads a list of plainly valid answers
+    without a schema pass per item — the hot path of a round, 20 answers a ballot; any other list
+    (a bad item, a bool for an int, an extra key) goes through the nested schema for its errors."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if type(value) is list and all(_plainly_valid(item) for item in value):
+            return [dict(item) for item in value]
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
 class SubmissionSchema(StrictSchema):
-    answers = ma.fields.List(
+    answers = AnswerList(
         ma.fields.Nested(AnswerSchema), required=True,
         validate=v.Length(min=1, max=5000, error=bilingual("至少填写一项评分", "answer at least one item")),
     )

@@ -1,5 +1,7 @@
 """Use cases that move a round through its lifecycle: create, open (issue the ballots), close.
 
+A large round is opened by the workers (:mod:`services.survey.rounds.opening`).
+
 A round closes by hand or when its ``closes_at`` has come; closing queues its aggregation in the same
 transaction (the outbox, to survey's own queue).
 """
@@ -9,7 +11,7 @@ from __future__ import annotations
 from sqlalchemy import select, update
 
 from services.survey.directory.lookups import org_path
-from services.survey.rounds import issuing
+from services.survey.rounds import issuing, opening
 from services.survey.rounds.access import require_round_admin
 from services.survey.rounds.domain.lifecycle import transition
 from services.survey.rounds.domain.messages import AggregateRound
@@ -44,19 +46,25 @@ def create_round(ctx: Context, principal: Principal, data: dict) -> dict:
 
 
 def open_round(ctx: Context, principal: Principal, round_id: int) -> dict:
-    """Fix the targets, issue one ballot per rater and invite every holder."""
+    """Fix the targets, issue one ballot per rater and invite every holder: within the request, or for a
+    round with more raters than one issuing chunk by the workers (state ``opening`` until they are done)."""
     now = ctx.now()
     round_ = get_round(ctx.session, round_id, lock=True)
     require_round_admin(principal, round_)
-    round_.state = transition(round_.state, "open")
+    transition(round_.state, "open")
     if round_.closes_at <= now:
         raise ValidationFailed(errors=field_errors(closes_at=bilingual("截止时间已过", "the closing time has passed")))
-    issued = issuing.issue(ctx, round_)
-    if issued == 0:
+    plan, orgs_of = issuing.prepare(ctx.session, round_)
+    if not plan.ballots:
         raise ValidationFailed(errors=field_errors(
             root_org_id=bilingual("该范围内没有可参评的人员", "nobody in this subtree can rate anything")))
     round_.opened_at = now
-    return {**view(ctx.session, round_), "ballots": issued}
+    if opening.is_large(round_, plan):
+        opening.begin(ctx, round_, plan)
+        return view(ctx.session, round_)
+    round_.state = transition(round_.state, "open")
+    issuing.issue(ctx, round_, plan, orgs_of)
+    return view(ctx.session, round_)
 
 
 def close(ctx: Context, round_: Round) -> None:

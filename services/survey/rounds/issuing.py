@@ -1,8 +1,9 @@
 """Opening a round: fix its targets, issue one ballot per rater, invite every holder through notify.
 
 Tokens exist only in the invitation written to the outbox (relayed to notify, then blanked by the
-relay); the ballot keeps their SHA-256.  Ballots and invitations are written in one transaction: no
-ballot without its invitation, no invitation without its ballot.
+relay); the ballot keeps their SHA-256.  Ballots and invitations are written in one transaction (the
+request's, or for a large round each issuing task's, :mod:`services.survey.rounds.opening`): no ballot
+without its invitation, no invitation without its ballot.
 """
 
 from __future__ import annotations
@@ -41,8 +42,23 @@ def plan_round(session: Session, round_: Round, orgs: list[OrgNode], people: lis
     return eligibility.pledge_evaluation(orgs, people, pledges)
 
 
-def _insert_targets(session: Session, round_: Round, plan: Plan, paths: dict[int, str]) -> dict[tuple, int]:
-    """Targets ordered by org path, so an id range is a run of orgs (aggregation chunks by range)."""
+Rater = tuple[int, int, list[tuple[int, str | None]]]  # person id, org id, the (target ref, part) on the ballot
+
+
+def prepare(session: Session, round_: Round) -> tuple[Plan, dict[int, int]]:
+    """The round's plan, from the directory as it is now, and the org of each person in scope."""
+    orgs, people = load_scope(session, round_.root_path)
+    return plan_round(session, round_, orgs, people), {p.id: p.org_id for p in people}
+
+
+def fix_targets(session: Session, round_: Round, plan: Plan, paths: dict[int, str]) -> dict[tuple, int]:
+    """The round's targets by (type, id): inserted, or read back when a resumed opening fixed them already.
+
+    Ordered by org path, so an id range is a run of orgs (aggregation chunks by range)."""
+    fixed = session.execute(select(RoundTarget.target_type, RoundTarget.target_id, RoundTarget.id)
+                            .where(RoundTarget.round_id == round_.id)).all()
+    if fixed:
+        return {(kind, target): ref for kind, target, ref in fixed}
     ordered = sorted(plan.targets, key=lambda t: (paths.get(t.org_id, ""), t.target_type, t.target_id))
     rows = [{"round_id": round_.id, "target_type": t.target_type, "target_id": t.target_id, "name": t.name,
              "org_id": t.org_id, "org_path": paths.get(t.org_id, f"/{t.org_id}/")} for t in ordered]
@@ -52,25 +68,35 @@ def _insert_targets(session: Session, round_: Round, plan: Plan, paths: dict[int
     return {(t.target_type, t.target_id): i for t, i in zip(ordered, ids, strict=True)}
 
 
-def issue(ctx: Context, round_: Round) -> int:
-    """Issue the ballots of a round being opened and write its invitations; returns how many."""
+def raters(plan: Plan, orgs_of: dict[int, int], refs: dict[tuple, int]) -> list[Rater]:
+    """Every rater in person-id order with the targets of their ballot (those the round fixed)."""
+    found = []
+    for pid in sorted(plan.ballots):
+        links = [(refs[key], part) for key, part in plan.ballots[pid] if key in refs]
+        if links:
+            found.append((pid, orgs_of[pid], links))
+    return found
+
+
+def write_ballots(ctx: Context, round_: Round, chosen: list[Rater], paths: dict[int, str], tag: str) -> int:
+    """Ballots, their targets and the invitations of these raters, in the caller's transaction."""
     session = ctx.session
-    orgs, scope_people = load_scope(session, round_.root_path)
-    plan = plan_round(session, round_, orgs, scope_people)
-    paths = org_paths(session)
-    refs = _insert_targets(session, round_, plan, paths)
-    people = {p.id: p for p in scope_people}
-    raters = sorted(plan.ballots)
-    tokens = [new_token() for _ in raters]
-    rows = [{"round_id": round_.id, "person_id": pid, "org_id": people[pid].org_id,
-             "org_path": paths.get(people[pid].org_id, ""), "token_hash": token_hash(tok), "used": False}
-            for pid, tok in zip(raters, tokens, strict=True)]
+    tokens = [new_token() for _ in chosen]
+    rows = [{"round_id": round_.id, "person_id": pid, "org_id": org, "org_path": paths.get(org, ""),
+             "token_hash": token_hash(tok), "used": False} for (pid, org, _), tok in zip(chosen, tokens, strict=True)]
     if not rows:
         return 0
     ballot_ids = session.scalars(insert(Ballot).returning(Ballot.id, sort_by_parameter_order=True), rows).all()
-    links = [{"ballot_id": bid, "target_ref": refs[key], "part": part}
-             for pid, bid in zip(raters, ballot_ids, strict=True) for key, part in plan.ballots[pid]]
+    links = [{"ballot_id": bid, "target_ref": ref, "part": part}
+             for (_, _, pairs), bid in zip(chosen, ballot_ids, strict=True) for ref, part in pairs]
     for start in range(0, len(links), 5000):
         session.execute(insert(BallotTarget), links[start:start + 5000])
-    invite(ctx, round_, list(zip(raters, tokens, strict=True)), INVITE, "invite")
+    invite(ctx, round_, [(pid, tok) for (pid, _, _), tok in zip(chosen, tokens, strict=True)], INVITE, tag)
     return len(rows)
+
+
+def issue(ctx: Context, round_: Round, plan: Plan, orgs_of: dict[int, int]) -> int:
+    """Issue every ballot of a round being opened (within the request) and write its invitations."""
+    paths = org_paths(ctx.session)
+    refs = fix_targets(ctx.session, round_, plan, paths)
+    return write_ballots(ctx, round_, raters(plan, orgs_of, refs), paths, "invite")

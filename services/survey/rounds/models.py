@@ -30,6 +30,8 @@ class Round(Base):
     settings: Mapped[dict] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     opened_at: Mapped[datetime | None]
+    # a large round being opened by the workers: how many ballots it will have
+    ballots_planned: Mapped[int | None] = mapped_column(Integer)
     closed_at: Mapped[datetime | None]
     reminded_at: Mapped[datetime | None]
     aggregation_started_at: Mapped[datetime | None]

@@ -38,8 +38,14 @@ def ballot_count(session: Session, round_id: int) -> int:
     return session.scalar(select(func.count()).select_from(Ballot).where(Ballot.round_id == round_id)) or 0
 
 
+def counted(round_: Round, issued: int) -> dict:
+    """The round as the API shows it; while it is ``opening``, ``ballots`` is how many it will have."""
+    planned = round_.ballots_planned if round_.state == "opening" else None
+    return {**{c: getattr(round_, c) for c in FIELDS}, "ballots": planned or issued, "issued": issued}
+
+
 def view(session: Session, round_: Round) -> dict:
-    return {**{c: getattr(round_, c) for c in FIELDS}, "ballots": ballot_count(session, round_.id)}
+    return counted(round_, ballot_count(session, round_.id))
 
 
 def read_round(session: Session, principal: Principal, round_id: int) -> dict:
@@ -71,5 +77,5 @@ def list_rounds(session: Session, principal: Principal, args: dict) -> dict:
     rounds = session.scalars(stmt.order_by(Round.id.desc()).limit(size).offset((page - 1) * size)).all()
     counts = dict(session.execute(select(Ballot.round_id, func.count()).where(
         Ballot.round_id.in_([r.id for r in rounds])).group_by(Ballot.round_id)).all()) if rounds else {}
-    items = [{**{c: getattr(r, c) for c in FIELDS}, "ballots": counts.get(r.id, 0)} for r in rounds]
+    items = [counted(r, counts.get(r.id, 0)) for r in rounds]
     return page_of(items, total, page, size)

@@ -50,12 +50,15 @@ class RoundById(MethodView):
 @blp.route("/<int:round_id>/open")
 class OpenRound(MethodView):
     @blp.authorize("org_admin")
-    @blp.response(200, RoundSchema)
+    @blp.response(200, RoundSchema, description="open: every ballot issued, every invitation queued")
+    @blp.alt_response(202, schema=RoundSchema, success=True,
+                      description="a large round: opening, its ballots issued by the workers (then open)")
     @blp.answers(404, 409, 422)
     @blp.transaction
     def post(self, round_id: int, *, principal, ctx):
-        """Open a round: issue the ballots and invite every holder"""
-        return actions.open_round(ctx, principal, round_id)
+        """Open a round: issue the ballots and invite every holder (a large round: by the workers)"""
+        opened = actions.open_round(ctx, principal, round_id)
+        return opened, 202 if opened["state"] == "opening" else 200
 
 
 @blp.route("/<int:round_id>/close")

@@ -43,6 +43,8 @@ class RoundSettingsSchema(StrictSchema):
     allow_partial = ma.fields.Boolean()
     reminder_hours = ma.fields.Integer(validate=v.Range(min=1, max=24 * 30))
     invite_chunk = ma.fields.Integer(validate=v.Range(min=1, max=5000))
+    issue_chunk = ma.fields.Integer(validate=v.Range(min=1, max=100000), metadata={
+        "description": "ballots per issuing task; a round with more raters answers 202 opening"})
     aggregation_chunk = ma.fields.Integer(validate=v.Range(min=1, max=100000))
     release_batch = ma.fields.Integer(validate=v.Range(min=1, max=100000))
     period_start = ma.fields.Date(metadata={"description": "first day of the period evaluated (default: "
@@ -85,7 +87,8 @@ class RoundSchema(ma.Schema):
     closed_at = ma.fields.DateTime(allow_none=True)
     results_at = ma.fields.DateTime(allow_none=True)
     aggregation_error = ma.fields.String(allow_none=True)
-    ballots = ma.fields.Integer(metadata={"description": "ballots issued"})
+    ballots = ma.fields.Integer(metadata={"description": "ballots of the round (while opening: to be issued)"})
+    issued = ma.fields.Integer(metadata={"description": "ballots issued so far"})
 
 
 class OrgProgressSchema(ma.Schema):

@@ -1,19 +1,22 @@
 """The round lifecycle as data: one transition table and one ``transition()``.
 
-draft → open → closed → aggregating → results_ready (or failed, with the error, until
-re-run).  ``aggregate`` may be repeated (a crashed or
-re-requested aggregation starts over; results are recomputed, not added to).
+draft → open (or, for a large round, draft → opening → open once the workers issued every ballot)
+→ closed → aggregating → results_ready (or failed, with the error, until re-run).  ``aggregate`` may be
+repeated (a crashed or re-requested aggregation starts over; results are recomputed, not added to).
 """
 
 from __future__ import annotations
 
 from shared.lifecycle import StateMachine
 
-STATES = ("draft", "open", "closed", "aggregating", "results_ready", "failed")
+STATES = ("draft", "opening", "open", "closed", "aggregating", "results_ready", "failed")
 
 # (state, action) → next state
 TRANSITIONS: dict[tuple[str, str], str] = {
     ("draft", "open"): "open",
+    # a large round: its ballots are issued by workers in chunks, then it is open
+    ("draft", "start_opening"): "opening",
+    ("opening", "finish_opening"): "open",
     ("open", "remind"): "open",
     ("open", "close"): "closed",
     ("closed", "aggregate"): "aggregating",

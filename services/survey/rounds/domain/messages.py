@@ -17,3 +17,11 @@ class AggregateRound(Message):
     tasks: ClassVar[tuple[str, ...]] = ("survey.aggregate_round",)
     round_id: int
     rerun: bool = False  # True: recompute even if the results are ready (an admin asked)
+
+
+@dataclass(frozen=True)
+class OpenRound(Message):
+    """Issue the ballots of a large round (state ``opening``) in chunks, then open it."""
+
+    tasks: ClassVar[tuple[str, ...]] = ("survey.open_round",)
+    round_id: int

@@ -51,6 +51,7 @@ DEFAULT_SETTINGS: dict[str, Any] = {
     "allow_partial": True,  # a ballot may leave targets or dimensions unanswered
     "reminder_hours": 24,  # reminder this long before closes_at
     "invite_chunk": 500,  # invitations per notify message
+    "issue_chunk": 10000,  # ballots per issuing task; a round with more raters is opened by the workers
     "aggregation_chunk": 5000,  # targets per aggregation task (each task scans its range of answers once)
     "release_batch": 10,  # answer sets released into the answers table together (at least min_group)
 }
