@@ -1,7 +1,7 @@
 """survey: a large round is opened by the workers: ``survey_rounds.ballots_planned`` (state ``opening``)
 
 Revision ID: i16open_0001_round_opening
-Revises: i13b_0001_targets_scorecards
+Revises: i12e_0001_exact_scores
 """
 
 from collections.abc import Sequence
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "i16open_0001_round_opening"
-down_revision: str | Sequence[str] | None = "i13b_0001_targets_scorecards"
+down_revision: str | Sequence[str] | None = "i12e_0001_exact_scores"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
