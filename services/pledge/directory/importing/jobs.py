@@ -31,9 +31,6 @@ log = structlog.get_logger(__name__)
 UnitOfWork = Callable[[], AbstractContextManager[Context]]
 CHUNK = 1000
 MAX_ERRORS = 1000
-# org rows are held and resolved together (parents in any order): a file may hold this many, far above a group's
-# org chart; beyond it the job fails at once with a clear message instead of exhausting the worker's memory
-MAX_ORG_ROWS = 10_000
 STALE = timedelta(minutes=5)  # a running job silent this long lost its worker (at-least-once: run it again)
 
 
@@ -90,9 +87,10 @@ def run_job(unit_of_work: UnitOfWork, job_id: str, today: date | None = None) ->
         job.created_orgs = job.created_people = 0
         job.heartbeat_at = ctx.now()
         job.total = count_rows(kind, content)
+        limit = ctx.settings.import_max_org_rows
     try:
         for sheet in open_sheets(kind, content):
-            _run_sheet(unit_of_work, job_id, sheet, lang, scope, today)
+            _run_sheet(unit_of_work, job_id, sheet, lang, scope, today, limit)
     except Exception as exc:
         log.error("import_failed", job_id=job_id, error=type(exc).__name__)
         _finish(unit_of_work, job_id, "failed", f"{type(exc).__name__}: {str(exc)[:300]}")
@@ -102,11 +100,11 @@ def run_job(unit_of_work: UnitOfWork, job_id: str, today: date | None = None) ->
 
 
 def _run_sheet(unit_of_work: UnitOfWork, job_id: str, sheet: Sheet, lang: str, scope: str | None,
-               today: date) -> None:
+               today: date, limit: int) -> None:
     if sheet.kind == "orgs":
-        rows = list(islice(sheet.rows, MAX_ORG_ROWS + 1))
-        if len(rows) > MAX_ORG_ROWS:
-            raise ValueError(f"more than {MAX_ORG_ROWS} org rows in one file; split the file")
+        rows = list(islice(sheet.rows, limit + 1))  # held and resolved together (parents in any order)
+        if len(rows) > limit:
+            raise ValueError(f"more than {limit} org rows in one file (XIANFENG_IMPORT_MAX_ORG_ROWS); split the file")
         with unit_of_work() as ctx:
             outcome = upsert_orgs(ctx, rows, OrgIndex.load(ctx.session), lang, scope)
             _progress(ctx, job_id, len(rows), outcome, "created_orgs")

@@ -24,6 +24,7 @@ from shared.context import Context
 from shared.db import utcnow
 from shared.messages import DirectoryChanged, PeopleChanged
 
+ORGS_PER_MESSAGE = 1000  # a national tree goes out as many DirectoryChanged messages of bounded size
 PERSON_COLUMNS = ("employee_no", "name", "org_id", "org_path", "party_member", "joined_party_on", "roles", "email",
                   "phone", "active", "updated_at")
 
@@ -94,12 +95,13 @@ def upsert_orgs(ctx: Context, rows: list[tuple[int, dict]], index: OrgIndex, lan
             else:
                 out.written += 1
                 out.created += int(new)
-        pending = [(n, r) for n, r in pending if (n, r) not in ready]
+        done = {n for n, _ in ready}  # row numbers are unique: a set keeps a 10^5-org tree linear
+        pending = [(n, r) for n, r in pending if n not in done]
     for number, row in pending:
         key = "cycle" if row["parent_code"] in seen else "unknown_parent"
         out.errors.append(RowError(number, "parent_code", row_message(key, lang, code=row["parent_code"]), "orgs"))
-    if changed:
-        ctx.publish(DirectoryChanged(orgs=[org_record(o) for o in changed]))
+    for start in range(0, len(changed), ORGS_PER_MESSAGE):  # parents before children, each record with its path
+        ctx.publish(DirectoryChanged(orgs=[org_record(o) for o in changed[start:start + ORGS_PER_MESSAGE]]))
     return out
 
 
