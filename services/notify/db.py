@@ -45,14 +45,13 @@ def _unnest_insert(table: Table, rows: Sequence[dict]):
 
     The fan-out's hot path (a chunk's ledger rows and inbox messages); ``bench/notify.py`` measures it."""
     names = list(rows[0])
-    first = rows[0]
-    constant = {name for name in names if all(row[name] == first[name] for row in rows)}
+    columns = {name: [row[name] for row in rows] for name in names}
+    constant = {name for name, col in columns.items() if col.count(col[0]) == len(col)}
     if len(constant) == len(names):  # the set-returning unnest sets the row count: one column must be an array
         constant.discard(names[0])
-    values = [cast(bindparam(f"one_{name}", first[name], type_=table.c[name].type), table.c[name].type)
+    values = [cast(bindparam(f"one_{name}", columns[name][0], type_=table.c[name].type), table.c[name].type)
               if name in constant else
-              func.unnest(bindparam(f"col_{name}", [row[name] for row in rows],
-                                    type_=postgresql.ARRAY(table.c[name].type)))
+              func.unnest(bindparam(f"col_{name}", columns[name], type_=postgresql.ARRAY(table.c[name].type)))
               for name in names]
     return insert("postgresql", table).from_select(names, select(*values)).on_conflict_do_nothing()
 

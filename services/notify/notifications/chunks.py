@@ -82,10 +82,10 @@ def first_action(chunk: Chunk, letter: Letter, channel: Channel) -> tuple[str, s
 
 
 def ledger_rows(chunk: Chunk, channels: dict[str, Channel], now: datetime) -> list[dict]:
-    rows = []
+    rows, notification_id, names = [], chunk.notification.id, list(chunk.notification.channels)
     for person_id in chunk.person_ids:
         letter = chunk.letter(person_id, now)
-        for name in chunk.notification.channels:
+        for name in names:
             action, reason = first_action(chunk, letter, channels[name])
-            rows.append(ledger.row(chunk.notification.id, person_id, name, action, reason, now))
+            rows.append(ledger.row(notification_id, person_id, name, action, reason, now))
     return rows
