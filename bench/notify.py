@@ -3,7 +3,8 @@
 - Fan-out: wall time from ``POST /api/v1/notifications`` to ``done``, with one in-process worker
   (the outbox's messages run one after another in this thread, as one worker with concurrency 1
   would; the broker hop is left out), against inserting the same N inbox rows with one bulk
-  statement in the same database.  Goal: ≤ 3× (and ≤ 5 s on PostgreSQL).
+  statement in the same database.  Goal: ≤ 2.5× (and ≤ 5 s on PostgreSQL); each the best of three
+  alternating runs (one in ``--quick``).
 - Inbox read: ``GET /api/v1/inbox/{person_id}`` first page for a person with 10^4 messages, p99 over
   repeated requests through the Flask app; baseline: the same page as bare SQL.  Goal: p99 < 30 ms.
 """
@@ -108,17 +109,20 @@ def run(ctx: Context) -> list[Figure]:
         client.post("/api/v1/notifications", headers=admin, json={  # warm the worker (imports, caches)
             "category": "general", "subject": "warm", "recipients": {"person_ids": [1, 2, 3]}})
         queue.work(service)
-        fanout, bulk = _fanout(service, client, queue, admin, n)
+        # best of a few alternating runs: on a shared machine one run's ratio swings with the neighbours' load
+        runs = [_fanout(service, client, queue, admin, n) for _ in range(ctx.size(3, 1))]
+        fanout, bulk = min(r[0] for r in runs), min(r[1] for r in runs)
         api, bare = _inbox(service, client, auth.mint(settings.secret_key, roles=["member"], sub="999999"),
                            messages, repeat)
     api_p50, api_p99 = percentiles(api, 50, 99)
     bare_p50, bare_p99 = percentiles(bare, 50, 99)
     limit = 5.0 if ctx.backend == "services" else None
-    fan_ok = fanout / bulk <= 3 and (limit is None or fanout <= limit)
+    fan_ok = fanout / bulk <= 2.5 and (limit is None or fanout <= limit)
     return [
         Figure("notify", f"fan-out to {n} inboxes, POST to done (1 worker)", fanout, "s", baseline=bulk,
-               baseline_name=f"one bulk INSERT of {n} rows", goal="ratio <= 3" + (", <= 5 s" if limit else ""),
-               passed=fan_ok),
+               baseline_name=f"one bulk INSERT of {n} rows",
+               goal="ratio <= 2.5" + (", <= 5 s" if limit else ""), passed=fan_ok,
+               extra={"runs": [{"fanout_s": f, "bulk_s": b} for f, b in runs]}),
         Figure("notify", f"inbox first page, {messages} messages (digests on), p99", api_p99, "ms", baseline=bare_p99,
                baseline_name="bare SQL page p99", goal="p99 < 30 ms", passed=api_p99 < 30,
                extra={"p50_ms": api_p50, "bare_p50_ms": bare_p50, "requests": repeat}),

@@ -60,6 +60,8 @@ def _convert(hint, value, where):
     if origin in (list, tuple):
         if not isinstance(value, list | tuple):
             raise MessageError(f"{where}: expected a list")
+        if args and args[0] in (int, str, bool) and all(isinstance(v, args[0]) for v in value):
+            return type(value)(value)  # a chunk's thousand person ids: checked in one pass
         return type(value)(_convert(args[0], v, where) for v in value) if args else list(value)
     if dataclasses.is_dataclass(hint):
         return _build(hint, value)

@@ -63,6 +63,10 @@ class Settings:
     visibility_timeout: int = 2 * 3600
     idempotency_ttl: int = 24 * 3600
     max_upload_bytes: int = 50 * 1024 * 1024
+    # pledge's directory import: an orgs sheet is held and resolved whole (parents in any order), so a file
+    # may hold at most this many org rows (a national tree of 10^5 orgs fits; ~1 KB of worker memory a row);
+    # beyond it the job fails at once with a clear message instead of exhausting the worker's memory
+    import_max_org_rows: int = 200_000
     board_public: bool = True
     web_workers: int = 2
     worker_concurrency: int = 2

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import BigInteger, Integer, Table, bindparam, func, select
+from sqlalchemy import BigInteger, Integer, Table, bindparam, cast, func, select
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
@@ -39,13 +39,21 @@ def insert_ignore(session: Session, table: Table, rows: Sequence[dict], returnin
 
 
 def _unnest_insert(table: Table, rows: Sequence[dict]):
-    """PostgreSQL: every row in one statement, one array parameter per column (``INSERT … SELECT unnest``).
+    """PostgreSQL: every row in one statement (``INSERT … SELECT unnest(…), …``): one array parameter per
+    column that varies between the rows, one plain parameter per column that does not (a notification's
+    subject and body, its id, the instant), so a chunk sends each common value once instead of once a row.
 
     The fan-out's hot path (a chunk's ledger rows and inbox messages); ``bench/notify.py`` measures it."""
     names = list(rows[0])
-    arrays = [func.unnest(bindparam(f"col_{name}", [row[name] for row in rows],
-                                    type_=postgresql.ARRAY(table.c[name].type))) for name in names]
-    return insert("postgresql", table).from_select(names, select(*arrays)).on_conflict_do_nothing()
+    columns = {name: [row[name] for row in rows] for name in names}
+    constant = {name for name, col in columns.items() if col.count(col[0]) == len(col)}
+    if len(constant) == len(names):  # the set-returning unnest sets the row count: one column must be an array
+        constant.discard(names[0])
+    values = [cast(bindparam(f"one_{name}", columns[name][0], type_=table.c[name].type), table.c[name].type)
+              if name in constant else
+              func.unnest(bindparam(f"col_{name}", columns[name], type_=postgresql.ARRAY(table.c[name].type)))
+              for name in names]
+    return insert("postgresql", table).from_select(names, select(*values)).on_conflict_do_nothing()
 
 
 def among(column, ids: list[int]):

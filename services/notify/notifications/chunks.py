@@ -36,6 +36,8 @@ class Chunk:
     urgent: set[str] = field(default_factory=set)
     default_quiet: QuietHours | None = None
     zone: tzinfo | None = None
+    _letters: dict[tuple[int, datetime], Letter] = field(default_factory=dict, repr=False)
+    _common: tuple | None = field(default=None, repr=False)
 
     def held(self, person_id: int) -> bool:
         """The person reads this notification in their digest, not now."""
@@ -66,26 +68,37 @@ class Chunk:
                     and robots.reaching(self.endpoints, [contact.lineage], self.notification.category))
 
     def letter(self, person_id: int, at: datetime) -> Letter:
-        """The notification as this person receives it: their personal item over the common text."""
-        n, item = self.notification, self.items.get(person_id)
-        subject, body, link = n.subject, n.body, n.link
+        """The notification as this person receives it: their personal item over the common text (built
+        once per person and instant: the ledger rows and then each channel ask for the same letter)."""
+        key = (person_id, at)
+        letter = self._letters.get(key)
+        if letter is None:
+            letter = self._letters[key] = self._letter(person_id, at)
+        return letter
+
+    def _letter(self, person_id: int, at: datetime) -> Letter:
+        if self._common is None:  # the notification's attributes, read once (ORM attribute access adds up)
+            n = self.notification
+            self._common = (n.id, n.category, n.subject, n.body, n.link, n.private)
+        notification_id, category, subject, body, link, private = self._common
+        item = self.items.get(person_id)
         if item is not None:
-            subject, link = item.subject or n.subject, item.link or n.link
-            body = item.body if item.body is not None else n.body
+            subject, link = item.subject or subject, item.link or link
+            body = item.body if item.body is not None else body
         contact = self.contacts.get(person_id)
-        reaching = matching(self.endpoints, contact.lineage if contact else (), n.category) if self.endpoints else []
-        return Letter(n.id, n.category, person_id, subject, body, link, at, contact,
-                      tuple(Target(e.url, e.secret, e.format) for e in reaching), private=n.private)
+        reaching = matching(self.endpoints, contact.lineage if contact else (), category) if self.endpoints else []
+        return Letter(notification_id, category, person_id, subject, body, link, at, contact,
+                      tuple(Target(e.url, e.secret, e.format) for e in reaching), private=private)
 
 
 def load_chunk(session: Session, notification: Notification, person_ids: list[int],
                settings: Settings | None = None) -> Chunk:
     items = session.execute(select(NotificationItem).where(
         NotificationItem.notification_id == notification.id, among(NotificationItem.person_id, person_ids))).scalars()
-    wants = set(notification.channels)
+    wants, mine = set(notification.channels), set(person_ids)
     return Chunk(
         notification, person_ids, for_people(session, person_ids), mandatory(session),
-        {i.person_id: i for i in items if i.person_id in set(person_ids)},
+        {i.person_id: i for i in items if i.person_id in mine},
         contacts(session, person_ids) if wants & {"email", "webhook"} else {},
         _endpoints(session) if "webhook" in wants else [],
         urgent(session), default_quiet_hours(settings) if settings else None, settings.zone if settings else None,
@@ -112,13 +125,13 @@ def first_action(chunk: Chunk, letter: Letter, channel: Channel) -> tuple[str, s
 
 
 def ledger_rows(chunk: Chunk, channels: dict[str, Channel], now: datetime) -> list[dict]:
-    rows = []
+    rows, notification_id, names = [], chunk.notification.id, list(chunk.notification.channels)
     for person_id in chunk.person_ids:
         letter = chunk.letter(person_id, now)
-        for name in chunk.notification.channels:
+        for name in names:
             action, reason = first_action(chunk, letter, channels[name])
             wait = chunk.waits_until(person_id, name, now) if action == "enqueue" else None
-            rows.append(ledger.row(chunk.notification.id, person_id, name, action, reason, now, wait))
+            rows.append(ledger.row(notification_id, person_id, name, action, reason, now, wait))
     return rows
 
 

@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import func, literal, select, update
+from sqlalchemy import bindparam, func, insert, literal, select, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
@@ -22,8 +22,9 @@ from services.pledge.directory.records import org_record, person_record
 from shared import db
 from shared.context import Context
 from shared.db import utcnow
-from shared.messages import DirectoryChanged, PeopleChanged
+from shared.messages import DirectoryChanged, OrgRecord, PeopleChanged
 
+ORGS_PER_MESSAGE = 1000  # a national tree goes out as many DirectoryChanged messages of bounded size
 PERSON_COLUMNS = ("employee_no", "name", "org_id", "org_path", "party_member", "joined_party_on", "roles", "email",
                   "phone", "active", "updated_at")
 
@@ -81,51 +82,90 @@ def upsert_orgs(ctx: Context, rows: list[tuple[int, dict]], index: OrgIndex, lan
         row, errors = clean_org(raw, lang)
         if _accept(out, "orgs", number, row, errors, "code", seen, lang):
             pending.append((number, row))
-    changed: list[Org] = []
+    changed: list[int] = []  # ids of the orgs written, parents before children
     while pending:
         ready = [(n, r) for n, r in pending if not r["parent_code"] or r["parent_code"] in index.by_code]
         if not ready:
             break
+        new = [(n, r) for n, r in ready if r["code"] not in index.by_code]
         for number, row in ready:
-            new = row["code"] not in index.by_code
-            error = _write_org(ctx, row, index, lang, scope, changed)
-            if error:
-                out.errors.append(RowError(number, error[0], error[1], "orgs"))
-            else:
-                out.written += 1
-                out.created += int(new)
-        pending = [(n, r) for n, r in pending if (n, r) not in ready]
+            if row["code"] in index.by_code:
+                _count(out, number, _write_org(ctx, row, index, lang, scope, changed), created=False)
+        # the level's new orgs together: one multi-row INSERT and one UPDATE of their paths (a national tree
+        # is 10^5 of them; one flush each took minutes)
+        for (number, _), error in zip(new, _insert_orgs(ctx.session, new, index, lang, scope, changed), strict=True):
+            _count(out, number, error, created=True)
+        done = {n for n, _ in ready}  # row numbers are unique: a set keeps a 10^5-org tree linear
+        pending = [(n, r) for n, r in pending if n not in done]
     for number, row in pending:
         key = "cycle" if row["parent_code"] in seen else "unknown_parent"
         out.errors.append(RowError(number, "parent_code", row_message(key, lang, code=row["parent_code"]), "orgs"))
-    if changed:
-        ctx.publish(DirectoryChanged(orgs=[org_record(o) for o in changed]))
+    for start in range(0, len(changed), ORGS_PER_MESSAGE):  # parents before children, each record with its path
+        ctx.publish(DirectoryChanged(orgs=_records(ctx.session, changed[start:start + ORGS_PER_MESSAGE])))
     return out
 
 
+def _count(out: Outcome, number: int, error: tuple[str, str] | None, created: bool) -> None:
+    if error:
+        out.errors.append(RowError(number, error[0], error[1], "orgs"))
+    else:
+        out.written += 1
+        out.created += int(created)
+
+
+def _records(session: Session, ids: list[int]) -> list:
+    """The orgs as they are now (a later row may have moved an ancestor), in the order given."""
+    org = Org.__table__
+    found = {r.id: r for r in session.execute(select(org.c.id, org.c.code, org.c.name, org.c.kind, org.c.parent_id,
+                                                     org.c.path).where(org.c.id.in_(ids)))}
+    return [OrgRecord(r.id, r.code, r.name, r.kind, r.parent_id, r.path) for r in (found[i] for i in ids)]
+
+
+def _insert_orgs(session: Session, new: list[tuple[int, dict]], index: OrgIndex, lang: str, scope: str | None,
+                 changed: list[int]) -> list[tuple[str, str] | None]:
+    """Orgs whose codes are new and whose parents exist: inserted, their paths set; an error (or None) per row."""
+    errors: list[tuple[str, str] | None] = []
+    values, parent_paths = [], []
+    now = utcnow()
+    for _, row in new:
+        parent_id, parent_path = index.by_code[row["parent_code"]] if row["parent_code"] else (None, "/")
+        if (parent_id is None and scope is not None) or not in_scope(parent_path, scope):
+            errors.append(("parent_code", row_message("not_in_scope", lang)))
+            continue
+        errors.append(None)
+        values.append({"code": row["code"], "name": row["name"], "kind": row["kind"], "parent_id": parent_id,
+                       "path": "", "created_at": now})
+        parent_paths.append(parent_path)
+    if values:
+        org = Org.__table__
+        ids = [r.id for r in session.execute(
+            insert(org).returning(org.c.id, sort_by_parameter_order=True), values)]
+        paths = [f"{pp}{i}/" for pp, i in zip(parent_paths, ids, strict=True)]
+        session.execute(update(org).where(org.c.id == bindparam("org_id")).values(path=bindparam("new_path")),
+                        [{"org_id": i, "new_path": p} for i, p in zip(ids, paths, strict=True)])
+        for v, i, p in zip(values, ids, paths, strict=True):
+            index.by_code[v["code"]] = (i, p)
+        changed.extend(ids)
+    return errors
+
+
 def _write_org(ctx: Context, row: dict, index: OrgIndex, lang: str, scope: str | None,
-               changed: list[Org]) -> tuple[str, str] | None:
+               changed: list[int]) -> tuple[str, str] | None:
+    """An org already in the directory: renamed, re-kinded, moved under its (possibly new) parent."""
     session = ctx.session
     parent_id, parent_path = index.by_code[row["parent_code"]] if row["parent_code"] else (None, "/")
     if (parent_id is None and scope is not None) or not in_scope(parent_path, scope):
         return "parent_code", row_message("not_in_scope", lang)
-    existing = index.by_code.get(row["code"])
-    if existing is None:
-        org = Org(code=row["code"], name=row["name"], kind=row["kind"], parent_id=parent_id, path="")
-        session.add(org)
-        session.flush()
-        org.path = f"{parent_path}{org.id}/"
-    else:
-        org = session.get(Org, existing[0])
-        if not in_scope(org.path, scope) or (org.path == scope and org.parent_id != parent_id):
-            return "code", row_message("not_in_scope", lang)
-        if parent_path.startswith(org.path):
-            return "parent_code", row_message("cycle", lang)
-        org.name, org.kind = row["name"], row["kind"]
-        if org.parent_id != parent_id:
-            move_subtree(ctx, org, parent_id, f"{parent_path}{org.id}/")
+    org = session.get(Org, index.by_code[row["code"]][0])
+    if not in_scope(org.path, scope) or (org.path == scope and org.parent_id != parent_id):
+        return "code", row_message("not_in_scope", lang)
+    if parent_path.startswith(org.path):
+        return "parent_code", row_message("cycle", lang)
+    org.name, org.kind = row["name"], row["kind"]
+    if org.parent_id != parent_id:
+        move_subtree(ctx, org, parent_id, f"{parent_path}{org.id}/")
     index.by_code[org.code] = (org.id, org.path)
-    changed.append(org)
+    changed.append(org.id)
     return None
 
 

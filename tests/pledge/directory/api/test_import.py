@@ -196,3 +196,17 @@ def test_import_reads_roles_through_the_one_vocabulary(pledge, pledge_client, au
         roles = dict(s.execute(select(Person.employee_no, Person.roles)).all())
     assert roles == {"R1": ["propaganda"], "R2": ["deputy_secretary", "discipline"],
                      "R3": ["secretary", "committee_member"], "R5": []}
+
+
+def test_a_national_tree_imports_and_the_org_row_limit_is_a_setting(pledge, pledge_client, auth_headers, sent,
+                                                                    monkeypatch):
+    units = "".join(f"U{u},单位{u}党委,committee,HG\n" for u in range(20))
+    branches = "".join(f"U{b % 20}B{b},第{b}支部,branch,U{b % 20}\n" for b in range(1180))
+    content = f"code,name,kind,parent_code\n{branches}{units}HG,集团党委,committee,\n".encode()  # children first
+    job = run(sent, pledge_client, auth_headers, upload(pledge_client, auth_headers, content, "orgs.csv"))
+    assert job["state"] == "done" and job["created_orgs"] == 1201 and job["errors"] == []
+    batches = [DirectoryChanged.from_payload(m).orgs for m in sent.of("notify.directory_changed")]
+    assert [len(b) for b in batches] == [1000, 201] and batches[0][0].code == "HG"  # bounded messages, parents first
+    monkeypatch.setattr(pledge.runtime, "settings", replace(pledge.runtime.settings, import_max_org_rows=1200))
+    job = run(sent, pledge_client, auth_headers, upload(pledge_client, auth_headers, content, "orgs.csv"))
+    assert job["state"] == "failed" and "more than 1200 org rows" in job["message"], job
