@@ -19,6 +19,19 @@ def launch_chromium(playwright):
 
 
 @contextmanager
+def chromium() -> Iterator:
+    """One headless Chromium (Debian's), closed afterwards: a page test module's browser."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@contextmanager
 def serving(app) -> Iterator[str]:
     """``with serving(app) as base_url:`` a threaded werkzeug server on 127.0.0.1, stopped after."""
     server = make_server("127.0.0.1", 0, app, threaded=True)

@@ -8,19 +8,15 @@ import pytest
 
 from pledge.support import pledge_body, published_pledge
 from services.pledge.pledges import linking
-from shared.testing.serving import axe_violations, launch_chromium, serving
+from shared.testing.serving import axe_violations, chromium, serving
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
 def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = launch_chromium(p)
-        yield chromium
-        chromium.close()
+    with chromium() as one:
+        yield one
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ import pytest
 
 from services.survey.aggregation import inline
 from shared import links
-from shared.testing.serving import axe_violations, launch_chromium, serving
+from shared.testing.serving import axe_violations, chromium, serving
 
 from .support import answer_all, invitations, pooled_scores
 
@@ -19,12 +19,8 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture(scope="module")
 def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = launch_chromium(p)
-        yield chromium
-        chromium.close()
+    with chromium() as one:
+        yield one
 
 
 @pytest.fixture
