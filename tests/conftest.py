@@ -6,6 +6,7 @@ from collections.abc import Callable
 from contextlib import ExitStack
 
 import pytest
+from e2e.clients import generated_clients  # noqa: F401  (a session fixture: the clients generated once)
 
 from shared import auth
 from shared.logs import configure as configure_logs

@@ -5,13 +5,19 @@ import time
 import httpx
 import pytest
 
+from e2e.clients import SERVICES, client, play_campaign
 from e2e.helpers import admin_headers, urls_of
+from shared import auth
+from shared.settings import DEFAULT_SECRET
 from shared.testing.processes import READY_PREFIX, RunProcess, processes_using, wait_for
 
 pytestmark = [pytest.mark.e2e, pytest.mark.broker]
 
 
-def test_run_starts_everything_carries_a_message_and_stops_cleanly(tmp_path, run_environ):
+def test_run_starts_everything_carries_a_message_plays_a_campaign_and_stops_cleanly(tmp_path, run_environ,
+                                                                                     generated_clients):
+    """Besides one org carried to survey and notify, the short campaign through the generated clients (as in
+    tests/shared/test_generated_clients.py): here on the run's web processes, its workers and broker."""
     data_dir = tmp_path / "xf-run"
     env = run_environ(data_dir)
     urls = urls_of(env)
@@ -30,6 +36,14 @@ def test_run_starts_everything_carries_a_message_and_stops_cleanly(tmp_path, run
             wait_for(lambda n=name: httpx.get(urls[n] + "/api/v1/directory/status", headers=headers,
                                               timeout=5).json().get("orgs") == 1,
                      30, interval=0.3, what=f"org in {name}'s directory")
+        campaign = time.monotonic()
+        secret = env.get("XIANFENG_SECRET_KEY", DEFAULT_SECRET)
+        admin = auth.mint(secret, roles=("admin",), ttl=600)
+        api = {name: client(generated_clients[name], urls[name], admin) for name in SERVICES}
+        member = lambda person_id: client(generated_clients["notify"], urls["notify"], auth.mint(  # noqa: E731
+            secret, roles=("member",), sub=str(person_id), ttl=600))
+        play_campaign(api, member, lambda predicate, what: wait_for(predicate, 30, interval=0.2, what=what))
+        print(f"campaign through the generated clients: {time.monotonic() - campaign:.1f} s")
     finally:
         code = run.stop(60)  # Ctrl-C
     assert code == 0, run.log()[-4000:]

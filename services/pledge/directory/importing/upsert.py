@@ -15,6 +15,7 @@ from sqlalchemy import bindparam, func, insert, literal, select, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
+from services.pledge.directory.domain.rules import may_hold
 from services.pledge.directory.importing.domain.rows import clean_org, clean_person, in_scope, row_message
 from services.pledge.directory.lookups import in_subtree
 from services.pledge.directory.models import Org, Person, copies_of_org_path
@@ -49,13 +50,22 @@ class Outcome:
 
 @dataclass
 class OrgIndex:
-    """code → (id, path) of every org, kept current while an import runs."""
+    """code → (id, path) and code → kind of every org, kept current while an import runs."""
 
     by_code: dict[str, tuple[int, str]]
+    kinds: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def load(cls, session: Session) -> OrgIndex:
-        return cls({r.code: (r.id, r.path) for r in session.execute(select(Org.code, Org.id, Org.path))})
+        rows = session.execute(select(Org.code, Org.id, Org.path, Org.kind)).all()
+        return cls({r.code: (r.id, r.path) for r in rows}, {r.code: r.kind for r in rows})
+
+    def refuses_parent(self, row: dict, lang: str) -> tuple[str, str] | None:
+        """A row whose parent is a branch: refused like ``POST /orgs`` refuses it (``may_hold``)."""
+        parent_kind = self.kinds.get(row["parent_code"]) if row["parent_code"] else None
+        if may_hold(parent_kind):
+            return None
+        return "parent_code", row_message("branch_parent", lang, code=row["parent_code"])
 
 
 def _accept(out: Outcome, sheet: str, number: int, row: dict, errors: dict[str, str], key: str,
@@ -132,6 +142,9 @@ def _insert_orgs(session: Session, new: list[tuple[int, dict]], index: OrgIndex,
         if (parent_id is None and scope is not None) or not in_scope(parent_path, scope):
             errors.append(("parent_code", row_message("not_in_scope", lang)))
             continue
+        if refused := index.refuses_parent(row, lang):
+            errors.append(refused)
+            continue
         errors.append(None)
         values.append({"code": row["code"], "name": row["name"], "kind": row["kind"], "parent_id": parent_id,
                        "path": "", "created_at": now})
@@ -145,6 +158,7 @@ def _insert_orgs(session: Session, new: list[tuple[int, dict]], index: OrgIndex,
                         [{"org_id": i, "new_path": p} for i, p in zip(ids, paths, strict=True)])
         for v, i, p in zip(values, ids, paths, strict=True):
             index.by_code[v["code"]] = (i, p)
+            index.kinds[v["code"]] = v["kind"]
         changed.extend(ids)
     return errors
 
@@ -161,10 +175,16 @@ def _write_org(ctx: Context, row: dict, index: OrgIndex, lang: str, scope: str |
         return "code", row_message("not_in_scope", lang)
     if parent_path.startswith(org.path):
         return "parent_code", row_message("cycle", lang)
+    if refused := index.refuses_parent(row, lang):
+        return refused
+    if row["kind"] != org.kind and not may_hold(row["kind"]) and session.execute(
+            select(Org.id).where(Org.parent_id == org.id).limit(1)).first():
+        return "kind", row_message("holds_orgs", lang)
     org.name, org.kind = row["name"], row["kind"]
     if org.parent_id != parent_id:
         move_subtree(ctx, org, parent_id, f"{parent_path}{org.id}/")
     index.by_code[org.code] = (org.id, org.path)
+    index.kinds[org.code] = org.kind
     changed.append(org.id)
     return None
 

@@ -114,6 +114,29 @@ def test_reparenting_an_org_moves_its_subtree(pledge, pledge_client, auth_header
     assert orgs["A1"].path == f"{orgs['B'].path}{orgs['A'].id}/{orgs['A1'].id}/" and person.org_path == orgs["A1"].path
 
 
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_branch_cannot_hold_an_org_in_the_import_either(pledge, pledge_client, auth_headers, sent, lang):
+    """Like ``POST /orgs`` (``may_hold``): a row under a branch, new or moved there, is refused on its
+    ``parent_code``; an org that holds orgs is not re-kinded to a branch; the rest of the file is kept."""
+    first = "code,name,kind,parent_code\nG,集团,committee,\nA,甲,committee,G\nA1,甲一,branch,A\n"
+    run(sent, pledge_client, auth_headers, upload(pledge_client, auth_headers, first.encode(), "o.csv"), lang=lang)
+    second = ("code,name,kind,parent_code\nB1,乙一,branch,G\nX,新,branch,A1\nY,在文件里,committee,B1\n"
+              "A,甲,branch,G\nA1,甲一,branch,B1\nC,丙,committee,G\n")
+    job = run(sent, pledge_client, auth_headers, upload(pledge_client, auth_headers, second.encode(), "o.csv",
+                                                        lang=lang), lang=lang)
+    errors = {e["row"]: (e["field"], e["message"]) for e in job["errors"]}
+    rule = "党支部下不能再设组织" if lang == "zh" else "a branch cannot hold an org"
+    assert sorted(errors) == [3, 4, 5, 6], job["errors"]
+    assert all(field == "parent_code" and rule in message for r, (field, message) in errors.items() if r != 5)
+    assert errors[3][1].startswith("上级组织「A1」是党支部" if lang == "zh" else "'A1' is a branch")
+    assert errors[5][0] == "kind" and rule in errors[5][1]  # A holds A1: it stays a committee
+    assert job["created_orgs"] == 2  # B1 and C
+    with pledge.db.session() as s:
+        orgs = {o.code: o for o in s.scalars(select(Org))}
+    assert set(orgs) == {"G", "A", "A1", "B1", "C"} and orgs["A"].kind == "committee"
+    assert orgs["A1"].parent_id == orgs["A"].id
+
+
 @pytest.mark.parametrize(("content", "name", "status", "key"), [
     (b"", "x.csv", 400, "import_empty"),
     (b"employee_no,name,org_code\n", "x.csv", 400, "import_empty"),
