@@ -1,7 +1,7 @@
 """Schemathesis over each service's OpenAPI (issue 8, #12): no 5xx, answers match the documented schema.
 
 Runs in-process against fresh databases with an admin token and a bounded number of examples per
-operation (``XIANFENG_FUZZ_EXAMPLES``, default 25, 10 on PostgreSQL) so CI stays quick on both backends.
+operation (``XIANFENG_FUZZ_EXAMPLES``, default 15, 10 on PostgreSQL) so CI stays quick on both backends.
 """
 
 import os
@@ -15,7 +15,7 @@ from schemathesis.specs.openapi.checks import response_schema_conformance
 from shared.testing.databases import BACKEND
 
 # the PostgreSQL profile repeats the walk with fewer examples (each example costs more there)
-EXAMPLES = int(os.environ.get("XIANFENG_FUZZ_EXAMPLES", "25" if BACKEND == "embedded" else "10"))
+EXAMPLES = int(os.environ.get("XIANFENG_FUZZ_EXAMPLES", "15" if BACKEND == "embedded" else "10"))
 # generate only: shrinking and the explain phase trace every line (sys.settrace), minutes per operation
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
                 phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck))
