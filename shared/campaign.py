@@ -471,9 +471,14 @@ def read_inboxes(api: Api, year: Year, say: Say) -> None:
 
 # --- 5. the nightly run: scorecards and the coverage nudge ----------------------------------------------
 
-def read_scorecards(api: Api, year: Year, say: Say, timeout: float = 90) -> None:
+def _at(text: str) -> datetime:
+    at = datetime.fromisoformat(text)
+    return at if at.tzinfo else at.replace(tzinfo=UTC)
+
+
+def read_scorecards(api: Api, year: Year, say: Say, timeout: float = 90, since: datetime | None = None) -> None:
     """The 四好 scorecards of the day's year under the group, once the workers have composed them from
-    pledge's facts (every branch with its pledges part)."""
+    pledge's facts (every branch with its pledges part; computed ``since`` that moment, given one)."""
     g = year.group
     ours = {oid for code, oid in g.orgs.items() if code != "HG"}  # the group ranks its committees and branches
 
@@ -483,6 +488,7 @@ def read_scorecards(api: Api, year: Year, say: Say, timeout: float = 90) -> None
         last[0] = rows = [c for c in api.items("survey", f"/api/v1/scorecards?year={year.day.year}&org_id="
                                                          f"{g.orgs['HG']}") if c["org_id"] in ours]
         ready = len(rows) == len(ours) and all(c["parts"]["pledges"] is not None for c in rows if c["kind"] == "branch")
+        ready = ready and (since is None or all(_at(c["computed_at"]) >= since for c in rows))
         return rows if ready else None
 
     try:
@@ -508,11 +514,12 @@ def read_coverage(api: Api, year: Year, say: Say, timeout: float = 60) -> None:
 
 
 def nightly_run(api: Api, year: Year, say: Say, nightly: Callable[[date], dict]) -> None:
+    started = datetime.now(UTC) - timedelta(seconds=1)  # the services' clock is this machine's
     year.nightly = nightly(year.day)
     pledge = year.nightly.get("pledge", {})
     say(f"nightly run of {year.day}: {pledge.get('coverage', 0)} coverage nudges, facts of "
         f"{pledge.get('scorecard_facts', 0)} orgs sent to survey, scorecards of {year.day.year} recomputed")
-    read_scorecards(api, year, say)
+    read_scorecards(api, year, say, since=started)
     read_coverage(api, year, say)
 
 
