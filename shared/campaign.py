@@ -2,9 +2,11 @@
 
 ``xianfeng demo`` and the end-to-end test (tests/e2e/test_campaign.py) both call :func:`play`: import the
 directory from an XLSX file, set carriers, pledge, review (one returned, revised and approved), publish,
-report progress, run a look-back revision, open a three-way round and a 评诺 round, answer ballots
-(optionally some through the phone page), close, wait for the results, read the ledger with scores and
-the inboxes.  Only the public contract is used (API.md); tokens are minted with the configured secret.
+report progress, run a look-back revision, set 三服务 service targets, open a three-way round (its ballots
+show those targets), a 评诺 round and a leadership (好搭档/好助手) round, answer ballots (optionally some
+through the phone page), close, wait for the results, read the ledger with scores and the inboxes; and,
+given the nightly run as a function, run it and read the 四好 scorecards it recomputes and the coverage
+nudge it sends.  Only the public contract is used (API.md); tokens are minted with the configured secret.
 This module imports no service.
 """
 
@@ -168,6 +170,10 @@ class Year:
     ledger: list[dict] = field(default_factory=list)
     inboxes: dict[int, list[dict]] = field(default_factory=dict)
     daily_work: dict[str, Any] = field(default_factory=dict)  # zone, post, volunteering totals, suggestion
+    service_targets: dict[str, dict] = field(default_factory=dict)  # label ("org:ZL1", "person:ZL1") → target
+    nightly: dict[str, Any] = field(default_factory=dict)  # what `xianfeng daily --date day` reported
+    scorecards: list[dict] = field(default_factory=list)  # the 四好 scorecards of the day's year
+    coverage: dict[str, Any] = field(default_factory=dict)  # the group root's coverage
 
 
 def next_quarter_start(day: date) -> date:
@@ -337,13 +343,39 @@ def daily_work(api: Api, year: Year, say: Say) -> None:
         f"(author {answered['author_id']})")
 
 
+def campaign_period(year: Year) -> tuple[date, date]:
+    """The period the year's service targets and rounds are for: the calendar year of ``year.day`` (the
+    scorecards the nightly run of that day recomputes), whatever year the rounds close in."""
+    return date(year.day.year, 1, 1), date(year.day.year, 12, 31)
+
+
+def set_service_targets(api: Api, year: Year, say: Say) -> None:
+    """三服务, set downward for the rounds' year: 转炉厂党委 for its branches, each branch for its members,
+    the fourth member of ZL1 for the employees of the branch (those three kinds are 三测评 targets)."""
+    g, start = year.group, campaign_period(year)[0].isoformat()
+    wanted = [("org:ZL", "org", g.orgs["ZL"], "branches", "党委委员每月到联系支部现场办公", "帮助支部解决生产难题")]
+    wanted += [(f"org:{code}", "org", g.orgs[code], "members", f"{code} 每季为党员办一件实事", "听取党员意见，落实到人")
+               for code in BRANCHES]
+    member = g.branch_people("ZL1")[3]
+    wanted.append(("person:ZL1", "person", member["id"], "employees", "帮带身边员工掌握炉前操作", "每周一次现场讲解"))
+    for label, kind, provider_id, beneficiaries, title, content in wanted:
+        held = [t for t in api.items("pledge", f"/api/v1/service-targets?provider_type={kind}&provider_id="
+                                               f"{provider_id}&period_start={start}") if t["title"] == title]
+        year.service_targets[label] = held[0] if held else api.call(  # a second run keeps the first run's targets
+            "POST", "pledge", "/api/v1/service-targets", expect=201, json={
+                "provider_type": kind, "provider_id": provider_id, "period_kind": "year", "period_start": start,
+                "title": title, "content": content, "beneficiaries": beneficiaries})
+    say(f"三服务: {len(wanted)} service targets for {start[:4]} (转炉厂党委 → its branches, 4 branches → their "
+        f"members, {member['name']} → the employees around them)")
+
+
 # --- 3. rounds and ballots ----------------------------------------------------------------------------
 
 def open_round(api: Api, year: Year, kind: str, title: str, say: Say) -> dict:
-    closes = datetime.now(UTC) + timedelta(days=2)
+    closes, (start, end) = datetime.now(UTC) + timedelta(days=2), campaign_period(year)
     made = api.call("POST", "survey", "/api/v1/rounds", expect=201, json={
         "kind": kind, "title": title, "root_org_id": year.group.orgs["HG"], "closes_at": closes.isoformat(),
-        "settings": {"min_group": 3}})
+        "settings": {"min_group": 3, "period_start": start.isoformat(), "period_end": end.isoformat()}})
     opened = api.call("POST", "survey", f"/api/v1/rounds/{made['id']}/open")
     year.rounds[kind] = {**made, **opened}
     say(f"opened {kind} round {made['id']} 「{title}」 with {opened['ballots']} ballots")
@@ -437,20 +469,81 @@ def read_inboxes(api: Api, year: Year, say: Say) -> None:
     say("inboxes: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
 
 
-def play(api: Api, day: date, say: Say = _quiet, on_page: OnPage | None = None, page_ballots: int = 2) -> Year:
-    """The whole year; ``day`` is the date whose nightly run will find a due pledge and political birthdays."""
+# --- 5. the nightly run: scorecards and the coverage nudge ----------------------------------------------
+
+def _at(text: str) -> datetime:
+    at = datetime.fromisoformat(text)
+    return at if at.tzinfo else at.replace(tzinfo=UTC)
+
+
+def read_scorecards(api: Api, year: Year, say: Say, timeout: float = 90, since: datetime | None = None) -> None:
+    """The 四好 scorecards of the day's year under the group, once the workers have composed them from
+    pledge's facts (every branch with its pledges part; computed ``since`` that moment, given one)."""
+    g = year.group
+    ours = {oid for code, oid in g.orgs.items() if code != "HG"}  # the group ranks its committees and branches
+
+    last: list[list[dict]] = [[]]
+
+    def cards() -> list[dict] | None:
+        last[0] = rows = [c for c in api.items("survey", f"/api/v1/scorecards?year={year.day.year}&org_id="
+                                                         f"{g.orgs['HG']}") if c["org_id"] in ours]
+        ready = len(rows) == len(ours) and all(c["parts"]["pledges"] is not None for c in rows if c["kind"] == "branch")
+        ready = ready and (since is None or all(_at(c["computed_at"]) >= since for c in rows))
+        return rows if ready else None
+
+    try:
+        year.scorecards = wait_for(cards, timeout, interval=0.5, what="the 四好 scorecards")
+    except TimeoutError as exc:
+        raise CampaignError(f"{exc}; the last answer: {[(c['name'], c['parts']) for c in last[0]]}") from None
+    for c in sorted(year.scorecards, key=lambda c: (c["kind"], c["rank"] or 10**6)):
+        present = sum(v is not None for v in c["parts"].values())
+        say(f"  四好 {c['name']} ({c['kind']}) · {c['score']} {c['grade'] or ''} · rank {c['rank']}"
+            f" · {present} of {len(c['parts'])} parts")
+
+
+def read_coverage(api: Api, year: Year, say: Say, timeout: float = 60) -> None:
+    """没有空白点: the group's gaps, and the weekly nudge in each branch secretary's inbox."""
+    g = year.group
+    year.coverage = api.call("GET", "pledge", f"/api/v1/orgs/{g.orgs['HG']}/coverage")
+    secretaries = [g.secretary(code)["id"] for code in BRANCHES]
+    wait_for(lambda: all(any(i["category"] == "coverage" for i in inbox(api, pid)) for pid in secretaries),
+             timeout, interval=0.5, what="the coverage nudge in the branch secretaries' inboxes")
+    totals = ", ".join(f"{k} {v}" for k, v in sorted(year.coverage["totals"].items()) if v)
+    say(f"coverage: {len(year.coverage['gaps'])} gaps under the group ({totals or 'none'}); this week's nudge "
+        f"is in the inboxes of {len(secretaries)} branch secretaries")
+
+
+def nightly_run(api: Api, year: Year, say: Say, nightly: Callable[[date], dict]) -> None:
+    started = datetime.now(UTC) - timedelta(seconds=1)  # the services' clock is this machine's
+    year.nightly = nightly(year.day)
+    pledge = year.nightly.get("pledge", {})
+    say(f"nightly run of {year.day}: {pledge.get('coverage', 0)} coverage nudges, facts of "
+        f"{pledge.get('scorecard_facts', 0)} orgs sent to survey, scorecards of {year.day.year} recomputed")
+    read_scorecards(api, year, say, since=started)
+    read_coverage(api, year, say)
+
+
+ROUNDS = (("three_way", "年度三测评"), ("pledge_evaluation", "年度评诺"), ("leadership", "好搭档好助手测评"))
+
+
+def play(api: Api, day: date, say: Say = _quiet, on_page: OnPage | None = None, page_ballots: int = 2,
+         nightly: Callable[[date], dict] | None = None) -> Year:
+    """The whole year; ``day`` is the date whose nightly run will find a due pledge and political birthdays.
+    With ``nightly`` (``xianfeng daily --date`` as a function), the year ends with that run, the scorecards
+    it recomputes and the coverage nudge it sends."""
     year = Year(day)
     say("1. directory")
     year.group = import_directory(api, year, say)
     say("2. carriers and pledges")
     set_carriers(api, year, say)
+    set_service_targets(api, year, say)
     make_pledges(api, year, say)
     review_and_publish(api, year, say)
     report_progress(api, year, say)
     lookback(api, year, say)
     daily_work(api, year, say)
-    say("3. three-way evaluation and 评诺")
-    for kind, title in (("three_way", "年度三测评"), ("pledge_evaluation", "年度评诺")):
+    say("3. three-way evaluation (against the service targets), 评诺 and the leadership round")
+    for kind, title in ROUNDS:
         before = {p["id"]: invitation_tokens(api, p["id"]) for p in year.group.people.values()}
         open_round(api, year, kind, f"{day.year} {title}", say)
         collect_invitations(api, year, kind, before, say)
@@ -459,4 +552,7 @@ def play(api: Api, day: date, say: Say = _quiet, on_page: OnPage | None = None, 
     say("4. ledger and inboxes")
     read_ledger(api, year, say)
     read_inboxes(api, year, say)
+    if nightly is not None:
+        say("5. nightly run: 四好 scorecards and coverage")
+        nightly_run(api, year, say, nightly)
     return year

@@ -105,11 +105,7 @@ def cmd_beat(args) -> int:
 def cmd_daily(args) -> int:
     settings = _settings()
     day = date.fromisoformat(args.date) if args.date else date.today()
-    report = {}
-    for name, svc in _services().items():
-        _migrate_if_embedded(svc, settings)
-        svc.start(settings)
-        report[name] = svc.daily(day)
+    report = _nightly(settings)(day)
     print(json.dumps({"date": day.isoformat(), **report}, ensure_ascii=False, default=str))
     return 0
 
@@ -163,15 +159,30 @@ def cmd_demo(args) -> int:
     urls = {name: (getattr(args, f"{name}_url") or settings.service(name).url).rstrip("/")
             for name in ("pledge", "survey", "notify")}
     day = date.fromisoformat(args.date) if args.date else next_quarter_start(date.today())
+    # the nightly run in this process, on this machine's settings: only when the services are those settings' own
+    local = not any(getattr(args, f"{name}_url") for name in ("pledge", "survey", "notify"))
     try:
-        year = play(Api(urls, _signing_secret(settings)), day,
-                    say=lambda line: print(line, flush=True))
+        year = play(Api(urls, _signing_secret(settings)), day, say=lambda line: print(line, flush=True),
+                    nightly=_nightly(settings) if local else None)
     except (CampaignError, TimeoutError) as exc:
         print(f"xianfeng demo: {exc}", file=sys.stderr)
         return 1
     print(f"done: run `xianfeng daily --date {year.day.isoformat()}` for its pledge_due, lookback and "
-          f"political_birthday reminders")
+          f"political_birthday reminders" + (" (again: replays send nothing twice)" if local else ""))
     return 0
+
+
+def _nightly(settings):
+    """``xianfeng daily --date`` as a function of the date (what :func:`cmd_daily` prints, as a dict)."""
+    def nightly(day: date) -> dict:
+        report = {}
+        for name, svc in _services().items():
+            _migrate_if_embedded(svc, settings)
+            svc.start(settings)
+            report[name] = svc.daily(day)
+        return report
+
+    return nightly
 
 
 def cmd_run(args) -> int:
