@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Make this machine run containers the way deploy/ and tests/deploy/containers expect (root, Debian):
-# podman with runc (crun fails on these machines), mmdebstrap for the local base image, and
+# podman with runc (crun fails on these machines), mmdebstrap for the local base image, iptables for
+# netavark (a compose network), and
 # /etc/containers/containers.conf with no default ulimits and no pids limit (the machines refuse
 # both).  Installs only what is missing; never overwrites a containers.conf it did not write.
 set -euo pipefail
@@ -12,6 +13,7 @@ missing=()
 command -v podman >/dev/null || missing+=(podman)
 command -v runc >/dev/null || missing+=(runc)
 command -v mmdebstrap >/dev/null || missing+=(mmdebstrap)
+command -v iptables >/dev/null || missing+=(iptables)  # netavark sets up the compose stack's network with it
 if [ ${#missing[@]} -gt 0 ]; then
   echo "podman-setup: installing ${missing[*]}"
   apt-get update -qq
