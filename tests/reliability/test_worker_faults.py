@@ -13,7 +13,7 @@ from shared.testing.processes import wait_for
 
 pytestmark = [pytest.mark.e2e, pytest.mark.broker]
 
-PEOPLE = 10_000
+PEOPLE = 30_000  # a sync long enough (seconds) to be seen running and killed mid-way on a fast machine
 
 
 def _big_sync() -> dict:
