@@ -12,7 +12,7 @@ from shared import auth
 from shared.logs import configure as configure_logs
 from shared.service import discover
 from shared.settings import Settings, load
-from shared.testing.databases import BACKEND, ISSUED_BROKER_PREFIXES, ServiceDatabases, environ_for_test
+from shared.testing.databases import BACKEND, ISSUED_BROKER_PREFIXES, ServiceDatabases, environ_for_test, on_postgres
 from shared.testing.fakes import RecordingSender
 from shared.testing.processes import WorkerProcess, start_broker
 from shared.testing.rabbitmq import RABBITMQ_URL, delete_broker_objects
@@ -30,14 +30,17 @@ def pytest_report_header(config) -> str:
 
 
 def pytest_collection_modifyitems(config, items) -> None:
-    """``@pytest.mark.rabbitmq`` tests (RabbitMQ's own behaviour) run on that profile only, and
-    ``@pytest.mark.process_tree`` tests (how ``xianfeng run`` supervises its children: restarts, orphans,
-    preflight, a quiet console — the same whichever database and broker) on the embedded profile only:
-    deselected, and counted as such in the summary, elsewhere."""
+    """``@pytest.mark.rabbitmq`` tests (RabbitMQ's own behaviour) run on that profile only,
+    ``@pytest.mark.services`` tests (PostgreSQL's own behaviour: its connections, its concurrency) on the
+    PostgreSQL profiles only, and ``@pytest.mark.process_tree`` tests (how ``xianfeng run`` supervises its
+    children: restarts, orphans, preflight, a quiet console — the same whichever database and broker) on the
+    embedded profile only: deselected, and counted as such in the summary, elsewhere."""
 
     def elsewhere(item) -> bool:
         if item.get_closest_marker("rabbitmq"):
             return BACKEND != "rabbitmq"
+        if item.get_closest_marker("services"):
+            return not on_postgres(BACKEND)
         return bool(item.get_closest_marker("process_tree")) and BACKEND != "embedded"
 
     others = [item for item in items if elsewhere(item)]

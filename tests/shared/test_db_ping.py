@@ -7,10 +7,10 @@ from sqlalchemy import pool, text
 
 import shared.db as db
 
+pytestmark = pytest.mark.services  # SQLite connections are files: nothing to drop
+
 
 def test_a_connection_dropped_while_idle_is_replaced_and_a_busy_one_is_not_pinged(survey, monkeypatch):
-    if survey.db.dialect != "postgresql":
-        pytest.skip("SQLite connections are files: nothing to drop")
     engine = db.make_engine(survey.db.url)
     pings = []
     real = engine.dialect.do_ping

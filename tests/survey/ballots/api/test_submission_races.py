@@ -11,13 +11,13 @@ from services.survey.models import Ballot, PooledAnswers
 
 from ...support import fill, invitations
 
+# SQLite submissions are one serial transaction (BEGIN IMMEDIATE): nothing can come between read and claim
+pytestmark = pytest.mark.services
+
 
 @pytest.fixture
 def between(survey, monkeypatch):
     """``between(action)``: run ``action`` after the submission's read and checks, before its claim."""
-    if survey.db.dialect != "postgresql":
-        pytest.skip("SQLite submissions are one serial transaction (BEGIN IMMEDIATE)")
-
     def install(action):
         real = submission._checked
 
