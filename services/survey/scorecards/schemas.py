@@ -39,17 +39,14 @@ class ScorecardSchema(ma.Schema):
     computed_at = ma.fields.DateTime(required=True)
 
 
-# the range in the spec as numbers (apispec would write a Decimal field's bounds as strings)
-_PERCENT = {"minimum": 0, "maximum": 100}
-
 WeightsInSchema = type("ScorecardWeightsInSchema", (StrictSchema,),
-                       {p: ma.fields.Decimal(validate=WEIGHT, as_string=True, metadata=_PERCENT) for p in PARTS})
+                       {p: ma.fields.Decimal(validate=WEIGHT, as_string=True) for p in PARTS})
 
 
 class ScorecardSettingsInSchema(StrictSchema):
     weights = ma.fields.Nested(WeightsInSchema, load_default=dict)
     grade_bounds = ma.fields.Dict(keys=ma.fields.String(validate=v.Length(min=1, max=16)),
-                                  values=ma.fields.Decimal(validate=BOUND, as_string=True, metadata=_PERCENT),
+                                  values=ma.fields.Decimal(validate=BOUND, as_string=True),
                                   validate=v.Length(min=1, max=10))
     fail_grade = ma.fields.String(validate=v.Length(min=1, max=16))
 
