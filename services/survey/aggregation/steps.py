@@ -14,7 +14,7 @@ from collections import defaultdict
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from services.survey.aggregation import ranking
+from services.survey.aggregation import ranking, scoring_sql
 from services.survey.aggregation.domain.scoring import Stat, as_float, score_target, to_text
 from services.survey.ballots.models import Answer
 from services.survey.ballots.release import release
@@ -60,14 +60,19 @@ def chunks(session: Session, round_: Round) -> list[tuple[int, int]]:
     return [(ids[i], ids[min(i + size, len(ids)) - 1]) for i in range(0, len(ids), size)]
 
 
+def _whole_round(session: Session, round_id: int, low: int, high: int) -> bool:
+    """Whether [low, high] holds every target of the round (then the answers need no range filter)."""
+    bounds = session.execute(select(func.min(RoundTarget.id), func.max(RoundTarget.id))
+                             .where(RoundTarget.round_id == round_id)).one()
+    return tuple(bounds) == (low, high)
+
+
 def chunk_stats(session: Session, round_id: int, low: int, high: int) -> dict[int, list[Stat]]:
     """count, sum, min, max per (target, dimension, part): one GROUP BY in the database."""
     a = Answer
     stmt = (select(a.target_ref, a.dimension, a.part, func.count(), func.sum(a.score), func.min(a.score),
                    func.max(a.score)).where(a.round_id == round_id).group_by(a.target_ref, a.dimension, a.part))
-    bounds = session.execute(select(func.min(RoundTarget.id), func.max(RoundTarget.id))
-                             .where(RoundTarget.round_id == round_id)).one()
-    if tuple(bounds) != (low, high):  # a chunk of the round; the whole round needs no range filter
+    if not _whole_round(session, round_id, low, high):
         stmt = stmt.where(a.target_ref.between(low, high))
     rows = session.execute(stmt).all()
     stats: dict[int, list[Stat]] = defaultdict(list)
@@ -77,8 +82,19 @@ def chunk_stats(session: Session, round_id: int, low: int, high: int) -> dict[in
 
 
 def compute_chunk(session: Session, round_id: int, low: int, high: int) -> int:
-    """Score every target with an id in [low, high]; returns how many."""
+    """Score every target with an id in [low, high]; returns how many.
+
+    On PostgreSQL a three-way or leadership chunk is one ``INSERT … SELECT`` (``scoring_sql``); otherwise
+    the database hands over the statistics and ``domain.scoring`` scores each target."""
     round_ = get_round(session, round_id)
+    if scoring_sql.applies(session, round_):
+        return scoring_sql.compute_chunk(session, round_, low, high, _whole_round(session, round_id, low, high))
+    return score_chunk(session, round_, low, high)
+
+
+def score_chunk(session: Session, round_: Round, low: int, high: int) -> int:
+    """``compute_chunk`` in Python: the statistics from the database, each target scored by ``domain.scoring``."""
+    round_id = round_.id
     stats = chunk_stats(session, round_id, low, high)
     stmt = select(RoundTarget.id, RoundTarget.target_type).where(RoundTarget.round_id == round_id,
                                                                   RoundTarget.id.between(low, high))
@@ -119,7 +135,7 @@ def finish(ctx: Context, round_id: int) -> bool:
     hidden, withheld = ranking.complementary(groups, round_.settings["min_group"])
     ranking.hide(session, round_id, hidden)
     ranking.rank(session, round_id)
-    ranking.summaries(session, round_, groups, withheld)
+    ranking.summaries(session, round_, withheld)
     round_.state, round_.results_at = next_state, ctx.now()
     publish_results(ctx, round_)
     return True

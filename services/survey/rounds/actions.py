@@ -54,13 +54,15 @@ def open_round(ctx: Context, principal: Principal, round_id: int) -> dict:
     transition(round_.state, "open")
     if round_.closes_at <= now:
         raise ValidationFailed(errors=field_errors(closes_at=bilingual("截止时间已过", "the closing time has passed")))
+    round_.opened_at, round_.opening_error = now, None
+    if issuing.people_in_scope(ctx.session, round_.root_path) > round_.settings["plan_within_request"]:
+        opening.begin(ctx, round_, None)  # planning this many people takes seconds: the workers do it
+        return view(ctx.session, round_)
     plan, orgs_of = issuing.prepare(ctx.session, round_)
     if not plan.ballots:
-        raise ValidationFailed(errors=field_errors(
-            root_org_id=bilingual("该范围内没有可参评的人员", "nobody in this subtree can rate anything")))
-    round_.opened_at = now
+        raise ValidationFailed(errors=field_errors(root_org_id=opening.NOBODY_CAN_RATE))
     if opening.is_large(round_, plan):
-        opening.begin(ctx, round_, plan)
+        opening.begin(ctx, round_, len(plan.ballots))
         return view(ctx.session, round_)
     round_.state = transition(round_.state, "open")
     issuing.issue(ctx, round_, plan, orgs_of)

@@ -8,7 +8,7 @@ without its invitation, no invitation without its ballot.
 
 from __future__ import annotations
 
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from services.survey.directory.lookups import org_paths
@@ -43,6 +43,13 @@ def plan_round(session: Session, round_: Round, orgs: list[OrgNode], people: lis
 
 
 Rater = tuple[int, int, list[tuple[int, str | None]]]  # person id, org id, the (target ref, part) on the ballot
+
+
+def people_in_scope(session: Session, root_path: str) -> int:
+    """Active people under ``root_path``: an upper bound of the round's raters (each rater is one of them)."""
+    p = directory.people
+    return session.scalar(select(func.count()).select_from(p).where(p.c.org_path.startswith(root_path),
+                                                                    p.c.active.is_(True))) or 0
 
 
 def prepare(session: Session, round_: Round) -> tuple[Plan, dict[int, int]]:

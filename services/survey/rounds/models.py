@@ -37,6 +37,8 @@ class Round(Base):
     aggregation_started_at: Mapped[datetime | None]
     results_at: Mapped[datetime | None]
     aggregation_error: Mapped[str | None] = mapped_column(Text)
+    # a large round the workers planned and found without ballots: back to draft, and why
+    opening_error: Mapped[str | None] = mapped_column(Text)
 
 
 class RoundTarget(Base):

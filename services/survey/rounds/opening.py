@@ -26,6 +26,9 @@ from services.survey.rounds.issuing import Rater
 from services.survey.rounds.models import Ballot, Round
 from services.survey.rounds.reading import get_round
 from shared.context import Context
+from shared.i18n import bilingual
+
+NOBODY_CAN_RATE = bilingual("该范围内没有可参评的人员", "nobody in this subtree can rate anything")
 
 # a chunk as the task carries it: the orgs' paths, and raters grouped by identical ballots (the employees
 # of a branch all rate its members: one list of links for all of them)
@@ -38,9 +41,10 @@ def is_large(round_: Round, plan: Plan) -> bool:
     return len(plan.ballots) > round_.settings["issue_chunk"]
 
 
-def begin(ctx: Context, round_: Round, plan: Plan) -> None:
+def begin(ctx: Context, round_: Round, planned: int | None) -> None:
+    """``planned``: the ballots to come, or ``None`` when the workers plan the round (a very large scope)."""
     round_.state = transition(round_.state, "start_opening")
-    round_.ballots_planned = len(plan.ballots)
+    round_.ballots_planned = planned
     ctx.publish(OpenRound(round_id=round_.id))
 
 
@@ -51,6 +55,11 @@ def start(ctx: Context, round_id: int) -> list[Chunk] | None:
     if round_.state != "opening":
         return None
     plan, orgs_of = issuing.prepare(session, round_)
+    if not plan.ballots:  # planned here, not in the request (a very large scope): nobody can rate anything
+        round_.state = transition(round_.state, "abandon_opening")
+        round_.opened_at, round_.ballots_planned = None, None
+        round_.opening_error = "该范围内没有可参评的人员 (nobody in this subtree can rate anything)"
+        return None
     paths = org_paths(session)
     refs = issuing.fix_targets(session, round_, plan, paths)
     everyone = issuing.raters(plan, orgs_of, refs)

@@ -15,7 +15,7 @@ from shared.pagination import count_of, page_of
 from shared.principal import Principal
 
 FIELDS = ("id", "kind", "title", "root_org_id", "state", "closes_at", "settings", "created_at", "opened_at",
-          "closed_at", "results_at", "aggregation_error")
+          "closed_at", "results_at", "aggregation_error", "opening_error")
 
 
 def used_count():
@@ -39,9 +39,10 @@ def ballot_count(session: Session, round_id: int) -> int:
 
 
 def counted(round_: Round, issued: int) -> dict:
-    """The round as the API shows it; while it is ``opening``, ``ballots`` is how many it will have."""
-    planned = round_.ballots_planned if round_.state == "opening" else None
-    return {**{c: getattr(round_, c) for c in FIELDS}, "ballots": planned or issued, "issued": issued}
+    """The round as the API shows it; while it is ``opening``, ``ballots`` is how many it will have (``None``
+    until the workers planned a round too large to plan within the request)."""
+    ballots = round_.ballots_planned if round_.state == "opening" else issued
+    return {**{c: getattr(round_, c) for c in FIELDS}, "ballots": ballots, "issued": issued}
 
 
 def view(session: Session, round_: Round) -> dict:

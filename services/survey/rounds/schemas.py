@@ -45,6 +45,9 @@ class RoundSettingsSchema(StrictSchema):
     invite_chunk = ma.fields.Integer(validate=v.Range(min=1, max=5000))
     issue_chunk = ma.fields.Integer(validate=v.Range(min=1, max=100000), metadata={
         "description": "ballots per issuing task; a round with more raters answers 202 opening"})
+    plan_within_request = ma.fields.Integer(validate=v.Range(min=0, max=10_000_000), metadata={
+        "description": "people in scope up to which POST /open plans the round itself (ballots known in its "
+                       "answer, 422 when nobody can rate); beyond, the workers plan it"})
     aggregation_chunk = ma.fields.Integer(validate=v.Range(min=1, max=100000))
     release_batch = ma.fields.Integer(validate=v.Range(min=1, max=100000))
     period_start = ma.fields.Date(metadata={"description": "first day of the period evaluated (default: "
@@ -87,7 +90,11 @@ class RoundSchema(ma.Schema):
     closed_at = ma.fields.DateTime(allow_none=True)
     results_at = ma.fields.DateTime(allow_none=True)
     aggregation_error = ma.fields.String(allow_none=True)
-    ballots = ma.fields.Integer(metadata={"description": "ballots of the round (while opening: to be issued)"})
+    opening_error = ma.fields.String(allow_none=True, metadata={
+        "description": "why the workers sent a round back to draft (its scope had nobody who could rate)"})
+    ballots = ma.fields.Integer(allow_none=True, metadata={
+        "description": "ballots of the round (while opening: to be issued; null until the workers planned a "
+                       "scope of more than plan_within_request people)"})
     issued = ma.fields.Integer(metadata={"description": "ballots issued so far"})
 
 

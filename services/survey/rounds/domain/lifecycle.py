@@ -1,6 +1,7 @@
 """The round lifecycle as data: one transition table and one ``transition()``.
 
-draft → open (or, for a large round, draft → opening → open once the workers issued every ballot)
+draft → open (or, for a large round, draft → opening → open once the workers issued every ballot; back to
+draft when the workers, planning a very large scope, find nobody who can rate anything)
 → closed → aggregating → results_ready (or failed, with the error, until re-run).  ``aggregate`` may be
 repeated (a crashed or re-requested aggregation starts over; results are recomputed, not added to).
 """
@@ -17,6 +18,8 @@ TRANSITIONS: dict[tuple[str, str], str] = {
     # a large round: its ballots are issued by workers in chunks, then it is open
     ("draft", "start_opening"): "opening",
     ("opening", "finish_opening"): "open",
+    # planned by the workers (a very large scope) and nobody in it can rate anything: back to draft
+    ("opening", "abandon_opening"): "draft",
     ("open", "remind"): "open",
     ("open", "close"): "closed",
     ("closed", "aggregate"): "aggregating",

@@ -52,6 +52,9 @@ DEFAULT_SETTINGS: dict[str, Any] = {
     "reminder_hours": 24,  # reminder this long before closes_at
     "invite_chunk": 500,  # invitations per notify message
     "issue_chunk": 10000,  # ballots per issuing task; a round with more raters is opened by the workers
+    # people in scope up to which the opening request plans the round itself (so it answers 422 for an empty
+    # plan and 202 with the ballots to come); beyond, the workers plan it too (10^5 people plan in ~1 s)
+    "plan_within_request": 100_000,
     "aggregation_chunk": 5000,  # targets per aggregation task (each task scans its range of answers once)
     "release_batch": 10,  # answer sets released into the answers table together (at least min_group)
 }

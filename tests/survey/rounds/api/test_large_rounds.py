@@ -125,3 +125,34 @@ def test_a_large_round_is_opened_only_by_its_subtree_admin_and_refuses_bad_chunk
             "closes_at": (utcnow() + timedelta(days=1)).isoformat()}
     r = survey_client.post("/api/v1/rounds", json=body, headers=admin)
     assert r.status_code == 422 and "settings.issue_chunk" in r.get_json()["errors"]
+
+
+def test_a_scope_too_large_to_plan_in_the_request_is_planned_by_the_workers(make_round, survey, survey_client,
+                                                                             sent, admin, eager):
+    small = make_round()
+    rid = make_round(open=False, issue_chunk=3, plan_within_request=0)["id"]  # every scope is "too large"
+    sent.clear()
+    r = _open(survey_client, admin, rid)
+    assert r.status_code == 202 and (r.get_json()["state"], r.get_json()["ballots"]) == ("opening", None)
+    assert r.get_json()["opening_error"] is None and sent.of("survey.open_round") == [{"round_id": rid}]
+    assert eager.open_round(message={"round_id": rid}) == -(-small["ballots"] // 3)
+    got = survey_client.get(f"/api/v1/rounds/{rid}", headers=admin).get_json()
+    assert (got["state"], got["ballots"], got["issued"]) == ("open", small["ballots"], small["ballots"])
+    assert _ballots(survey, rid) == _ballots(survey, small["id"])
+    assert len(invitations(sent)) == small["ballots"]
+
+
+def test_a_scope_the_workers_find_nobody_in_goes_back_to_draft_with_why(make_round, survey_client, sent, admin,
+                                                                         eager):
+    # planned in the request: 422 at once (root 4 has no published pledge to evaluate)
+    rid = make_round("pledge_evaluation", open=False, root=4)["id"]
+    r = _open(survey_client, admin, rid)
+    assert r.status_code == 422 and r.get_json()["errors"]["root_org_id"] == ["该范围内没有可参评的人员"]
+    # planned by the workers: 202, then back to draft, the reason on the round, nothing issued
+    rid = make_round("pledge_evaluation", open=False, root=4, plan_within_request=0)["id"]
+    assert _open(survey_client, admin, rid).status_code == 202
+    assert eager.open_round(message={"round_id": rid}) == 0
+    got = survey_client.get(f"/api/v1/rounds/{rid}", headers=admin).get_json()
+    assert (got["state"], got["opened_at"], got["ballots"], got["issued"]) == ("draft", None, 0, 0)
+    assert "nobody in this subtree can rate anything" in got["opening_error"] and not invitations(sent)
+    assert _open(survey_client, admin, rid).status_code == 202  # may be opened again (once pledges exist)
