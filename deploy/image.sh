@@ -121,7 +121,7 @@ build_app() {
   local base inputs started=$SECONDS
   base=$(python_image)
   inputs=$(inputs_of "$base" pyproject.toml README.md shared services deploy/Dockerfile \
-           deploy/Dockerfile.dockerignore deploy/healthcheck.py)
+           deploy/Dockerfile.dockerignore deploy/healthcheck.py deploy/prune_bytecode.py)
   if up_to_date "$IMAGE" "$inputs"; then
     say "$IMAGE is up to date ($inputs): $(size_mb "$IMAGE") MB"; return
   fi
