@@ -7,6 +7,12 @@ connection (as on separate hosts): how far adding workers takes a queue.
   ``survey.aggregate_round`` chord (targets cut into ranges of ``aggregation_chunk`` = 250, so 10 chunk
   tasks) with k ``xianfeng worker survey --concurrency 1`` processes, wall time to ``results_ready``.
 
+- Round open of a national group: a three-way round over 10^6 people (10,000 branches of 5 members and 95
+  employees; quick: 2,000) opened through ``POST /rounds/{id}/open`` with 2 survey and 2 notify workers
+  running: the time the request takes to answer 202 ``opening`` (goal < 2 s; baseline: planning the
+  round within the request, what it did before ``plan_within_request``), and in ``extra`` the time until
+  every invitation is in its inbox and each worker's peak RSS.
+
 Value: throughput (people or answers per second) with k workers; baseline: the same with 1 worker, so
 the ratio is the speed-up.  Goal: 2 workers ≥ 1.3× one.  On the services backend the workers use the
 machine's PostgreSQL and Redis (a key prefix of their own); embedded, SQLite and an embedded Redis, where
@@ -17,9 +23,10 @@ from __future__ import annotations
 
 import time
 from contextlib import ExitStack
+from datetime import timedelta
 from pathlib import Path
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 
 from bench import Context, Figure
 from shared import auth
@@ -165,6 +172,97 @@ def _aggregation(ctx: Context, stack: ExitStack, answers: int) -> dict[int, floa
     return rates
 
 
+# ---- round open of a national group ----------------------------------------------------------------
+
+def _peak_rss(pool: Pool) -> list[int]:
+    """Each worker's peak RSS in bytes: the largest VmHWM in its process tree (the Celery main process and
+    its one pool process, which runs the tasks)."""
+    import psutil
+
+    peaks = []
+    for w in pool.workers:
+        tree = [psutil.Process(w.process.pid)]
+        tree += tree[0].children(recursive=True)
+        peaks.append(max(_vm_hwm(p.pid) for p in tree))
+    return peaks
+
+
+def _vm_hwm(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) * 1024
+    return 0
+
+
+def _round_open(ctx: Context, stack: ExitStack, people: int) -> Figure:
+    """A three-way round over ``people`` (branches of 5 members and 95 employees) opened through the API:
+    the 202 ``opening`` (the workers plan it: more than ``plan_within_request`` people), then 2 survey and
+    2 notify workers issue every ballot and put every invitation in its inbox."""
+    from bench.survey import _directory
+    from services.notify import service as notify
+    from services.notify.models import InboxMessage
+    from services.notify.models import directory as notify_directory
+    from services.survey import service as survey
+    from services.survey.models import Ballot, Round
+    from services.survey.models import directory as survey_directory
+    from shared.db import utcnow
+    from shared.directory import apply
+
+    urls = {"survey": _database(ctx, "open_survey", stack), "notify": _database(ctx, "open_notify", stack)}
+    env = _environ(ctx, urls)
+    settings = load(env)
+    event = _directory(max(1, people // 100), 5, 95)
+    for svc, tables in ((survey, survey_directory), (notify, notify_directory)):
+        svc.migrate(settings)
+        svc.start(settings, sender=None)
+        stack.callback(lambda svc=svc: svc.runtime.db.dispose())
+        with svc.db.session() as s:
+            apply(s, tables, event)
+    del event
+    client = survey.create_app(settings).test_client()
+    headers = {"Authorization": f"Bearer {auth.mint(settings.secret_key, roles=['admin'])}"}
+    made = client.post("/api/v1/rounds", headers=headers, json={
+        "kind": "three_way", "title": "2026 年度三测评（全集团）", "root_org_id": 1,
+        "closes_at": (utcnow() + timedelta(days=7)).isoformat(),
+        "settings": {"plan_within_request": min(100_000, people // 2)}})
+    assert made.status_code == 201, made.json
+    rid = made.json["id"]
+    from services.survey.rounds import issuing
+
+    with survey.db.session() as s:  # the baseline: what the request paid before, planning the round itself
+        plan_start = time.perf_counter()
+        issuing.prepare(s, s.get(Round, rid))
+        plan_s = time.perf_counter() - plan_start
+    with Pool(survey, env, ctx.workdir / "logs", 2) as surveys, Pool(notify, env, ctx.workdir / "logs", 2) as notifies:
+        start = time.perf_counter()
+        answered = client.post(f"/api/v1/rounds/{rid}/open", headers=headers)
+        request_s = time.perf_counter() - start
+        assert answered.status_code == 202 and answered.json["state"] == "opening", answered.json
+
+        def invited() -> bool:
+            with survey.db.session() as s:
+                state = s.scalar(select(Round.state).where(Round.id == rid))
+                ballots = s.scalar(select(func.count()).select_from(Ballot).where(Ballot.round_id == rid))
+            if state != "open":
+                return False
+            with notify.db.session() as s:
+                inboxes = s.scalar(select(func.count()).select_from(InboxMessage)
+                                   .where(InboxMessage.category == "survey_invite"))
+            return inboxes == ballots
+
+        wait_for(invited, 3600, interval=1.0, what="every invitation in its inbox")
+        wall = time.perf_counter() - start
+        rss = {"survey": _peak_rss(surveys), "notify": _peak_rss(notifies)}
+    with survey.db.session() as s:
+        ballots = s.scalar(select(func.count()).select_from(Ballot).where(Ballot.round_id == rid))
+    mb = {name: [round(b / 2**20) for b in peaks] for name, peaks in rss.items()}
+    return Figure("scale", f"round open, {people:,} people: POST answered (202 opening)", request_s, "s",
+                  baseline=plan_s, baseline_name="planning the round within the request, as before",
+                  goal="< 2 s", passed=request_s < 2,
+                  extra={"ballots": ballots, "every_invitation_in_inbox_s": round(wall, 1),
+                         "workers": "2 survey + 2 notify", "peak_rss_mb": mb})
+
+
 def _figures(ctx: Context, name: str, unit: str, rates: dict[int, float]) -> list[Figure]:
     """Judged on PostgreSQL + Redis only: embedded, SQLite's one writer is the limit, not the workers."""
     one, judged = rates[1], ctx.backend == "services"
@@ -175,12 +273,13 @@ def _figures(ctx: Context, name: str, unit: str, rates: dict[int, float]) -> lis
 
 
 def run(ctx: Context) -> list[Figure]:
-    people, answers = ctx.size(200_000, 2_000), ctx.size(1_000_000, 8_000)
+    people, answers, group = ctx.size(200_000, 2_000), ctx.size(1_000_000, 8_000), ctx.size(1_000_000, 2_000)
     with ExitStack() as stack:
         broker = start_broker(load(_environ(ctx, {})))
         if broker is not None:
             stack.callback(broker.stop)
         fan = _fanout(ctx, stack, people)
         agg = _aggregation(ctx, stack, answers)
+        opened = _round_open(ctx, stack, group)
     return (_figures(ctx, f"fan-out of {people:,}", "people/s", fan)
-            + _figures(ctx, f"aggregation of {answers:,} answers", "answers/s", agg))
+            + _figures(ctx, f"aggregation of {answers:,} answers", "answers/s", agg) + [opened])
