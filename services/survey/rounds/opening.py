@@ -26,7 +26,7 @@ from services.survey.rounds.issuing import Rater
 from services.survey.rounds.models import Ballot, Round
 from services.survey.rounds.reading import get_round
 from shared.context import Context
-from shared.i18n import bilingual
+from shared.i18n import bilingual, field_message
 
 NOBODY_CAN_RATE = bilingual("该范围内没有可参评的人员", "nobody in this subtree can rate anything")
 
@@ -58,7 +58,7 @@ def start(ctx: Context, round_id: int) -> list[Chunk] | None:
     if not plan.ballots:  # planned here, not in the request (a very large scope): nobody can rate anything
         round_.state = transition(round_.state, "abandon_opening")
         round_.opened_at, round_.ballots_planned = None, None
-        round_.opening_error = "该范围内没有可参评的人员 (nobody in this subtree can rate anything)"
+        round_.opening_error = f"{NOBODY_CAN_RATE} ({field_message(NOBODY_CAN_RATE, 'en')})"
         return None
     paths = org_paths(session)
     refs = issuing.fix_targets(session, round_, plan, paths)
