@@ -105,3 +105,17 @@ def service_database(ctx: Context, service: Any, label: str, sender: Any = None)
             service.runtime.db.dispose()
         if ctx.backend == "services":
             drop_pg_database(pg_name)
+
+
+def peak_rss(pid: int | str = "self") -> int:
+    """A process's peak RSS in bytes: VmHWM (its own address space; ru_maxrss would count the forked
+    parent's RSS from before the exec too), else this process's ru_maxrss."""
+    import resource
+
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024

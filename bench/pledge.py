@@ -17,11 +17,10 @@ from __future__ import annotations
 
 import io
 from datetime import date, timedelta
-from pathlib import Path
 
 from sqlalchemy import delete, func, insert, select
 
-from bench import Context, Figure, percentiles, service_database, stopwatch, timed
+from bench import Context, Figure, peak_rss, percentiles, service_database, stopwatch, timed
 from shared import auth
 from shared.db import utcnow
 
@@ -82,21 +81,7 @@ def _job_process(settings, job_id: str) -> tuple[float, int]:
     with stopwatch() as t:
         state = jobs.run_job(service.unit_of_work, job_id)
     assert state == "done", state
-    return t[0], _peak_rss()
-
-
-def _peak_rss() -> int:
-    """This process's peak RSS in bytes: VmHWM (its own address space; ru_maxrss would count the forked
-    parent's RSS from before the exec too), else ru_maxrss."""
-    import resource
-
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) * 1024
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    return t[0], peak_rss()
 
 
 def run_job_apart(settings, job_id: str) -> tuple[float, int]:

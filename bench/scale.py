@@ -28,7 +28,7 @@ from pathlib import Path
 
 from sqlalchemy import delete, func, select, update
 
-from bench import Context, Figure
+from bench import Context, Figure, peak_rss
 from shared import auth
 from shared.settings import load
 from shared.testing.databases import create_pg_database, drop_pg_database, environ_for_test
@@ -174,7 +174,7 @@ def _aggregation(ctx: Context, stack: ExitStack, answers: int) -> dict[int, floa
 
 # ---- round open of a national group ----------------------------------------------------------------
 
-def _peak_rss(pool: Pool) -> list[int]:
+def _worker_peaks(pool: Pool) -> list[int]:
     """Each worker's peak RSS in bytes: the largest VmHWM in its process tree (the Celery main process and
     its one pool process, which runs the tasks)."""
     import psutil
@@ -183,15 +183,8 @@ def _peak_rss(pool: Pool) -> list[int]:
     for w in pool.workers:
         tree = [psutil.Process(w.process.pid)]
         tree += tree[0].children(recursive=True)
-        peaks.append(max(_vm_hwm(p.pid) for p in tree))
+        peaks.append(max(peak_rss(p.pid) for p in tree))
     return peaks
-
-
-def _vm_hwm(pid: int) -> int:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) * 1024
-    return 0
 
 
 def _round_open(ctx: Context, stack: ExitStack, people: int) -> Figure:
@@ -252,7 +245,7 @@ def _round_open(ctx: Context, stack: ExitStack, people: int) -> Figure:
 
         wait_for(invited, 3600, interval=1.0, what="every invitation in its inbox")
         wall = time.perf_counter() - start
-        rss = {"survey": _peak_rss(surveys), "notify": _peak_rss(notifies)}
+        rss = {"survey": _worker_peaks(surveys), "notify": _worker_peaks(notifies)}
     with survey.db.session() as s:
         ballots = s.scalar(select(func.count()).select_from(Ballot).where(Ballot.round_id == rid))
     mb = {name: [round(b / 2**20) for b in peaks] for name, peaks in rss.items()}

@@ -38,7 +38,7 @@ import httpx
 from flask import Flask, request
 from sqlalchemy import Column, MetaData, String, Table, Text, create_engine, func, insert, select, text
 
-from bench import Context, Figure, percentiles, stopwatch
+from bench import Context, Figure, peak_rss, percentiles, stopwatch
 from shared.db import utcnow
 from shared.testing.databases import create_pg_database, drop_pg_database, environ_for_test
 from shared.testing.fakes import RecordingSender
@@ -337,7 +337,6 @@ def _answers_in_sql(engine, round_id: int, raters: int, dims: tuple[str, ...]) -
 
 def _aggregate(settings, round_id: int) -> tuple[float, int]:
     """In a process of its own, as a survey worker runs it: the whole aggregation; wall time, peak RSS."""
-    from bench.pledge import _peak_rss
     from services.survey import service
     from services.survey.aggregation import inline
 
@@ -345,7 +344,7 @@ def _aggregate(settings, round_id: int) -> tuple[float, int]:
     with stopwatch() as wall:
         assert inline.run(service.unit_of_work, round_id)
     service.runtime.db.dispose()
-    return wall[0], _peak_rss()
+    return wall[0], peak_rss()
 
 
 def _aggregate_apart(settings, round_id: int) -> tuple[float, int]:
