@@ -109,7 +109,7 @@ def run(ctx: Context) -> list[Figure]:
     servers = []
     for name in ("pledge", "survey"):
         port = _free_port()
-        servers.append((_gunicorn(f"services.{name}:create_app()", port, env, ctx.workdir / f"{name}-web.log"),
+        servers.append((_gunicorn(f"services.{name}:create_app", port, env, ctx.workdir / f"{name}-web.log"),
                         f"http://127.0.0.1:{port}"))
     try:
         return _measure(ctx, [b for _, b in servers], pledge_client, survey, round_id, headers)

@@ -1,8 +1,9 @@
 """Survey benchmarks: ballot submission over HTTP and the aggregation of a round's answers.
 
-1. Ballot submission.  The survey app under gunicorn (2 workers, gthread × 4) takes
+1. Ballot submission.  The survey app under the production server (shared.wsgi: gunicorn, 2 workers,
+   gthread × 4; logs configured from the environment, at WARNING) takes
    ``POST /api/v1/ballots/<token>`` (20 answers each: 5 members × 四强) for distinct tokens; the baseline
-   is a plain Flask app under the same gunicorn settings whose endpoint parses the same JSON and does
+   is a plain Flask app under the same server whose endpoint parses the same JSON and does
    one INSERT into the same database.  Client: 8 threads in this process, one keep-alive
    ``httpx.Client`` each, every request timed; the same client drives both servers.  Throughput and
    p99 come from that saturated run; a second p99 from one client sending one request at a time
@@ -45,14 +46,14 @@ from shared.testing.fakes import RecordingSender
 from shared.testing.processes import wait_for
 
 BENCH = "survey"
-CLIENT_THREADS = 8
+CLIENTS = 8
 PLAIN = MetaData()
 plain_rows = Table("bench_plain_submissions", PLAIN, Column("id", String(32), primary_key=True),
                    Column("token", String(64)), Column("body", Text))
 
 
 def plain_app() -> Flask:
-    """The baseline: parse the JSON body, one INSERT (gunicorn factory: ``bench.survey:plain_app()``)."""
+    """The baseline: parse the JSON body, one INSERT (served as ``bench.survey:plain_app``)."""
     engine = create_engine(os.environ["BENCH_PLAIN_DATABASE_URL"].replace("postgresql://", "postgresql+psycopg://"))
     app = Flask("plain")
 
@@ -123,8 +124,8 @@ def _open_round(ctx: Context, url: str, employees: int) -> tuple[dict[str, str],
 
 
 def _gunicorn(app: str, port: int, env: dict[str, str], log: Path) -> subprocess.Popen:
-    argv = [sys.executable, "-m", "gunicorn", "-w", "2", "-k", "gthread", "--threads", "4", "-b",
-            f"127.0.0.1:{port}", "--log-level", "warning", app]
+    """``app`` (``module:factory``) served by :mod:`bench._web`, the production server, on ``port``."""
+    argv = [sys.executable, "-m", "bench._web", app, str(port)]
     out = log.open("ab")
     proc = subprocess.Popen(argv, env={**os.environ, **env}, stdout=out, stderr=subprocess.STDOUT,
                             cwd=str(Path(__file__).resolve().parent.parent), start_new_session=True)
@@ -160,7 +161,7 @@ def _stop(proc: subprocess.Popen) -> None:
 
 # ---- the load --------------------------------------------------------------------------------------
 
-def _load(base: str, paths: list[str], bodies: list[bytes], threads: int = CLIENT_THREADS,
+def _load(base: str, paths: list[str], bodies: list[bytes], threads: int = CLIENTS,
           ) -> tuple[float, list[float], int]:
     """POST each body to its path from ``threads`` threads; wall time, latencies, non-201 count."""
     latencies: list[float] = []
@@ -206,8 +207,8 @@ def bench_submission(ctx: Context) -> list[Figure]:
         PLAIN.create_all(engine)
         engine.dispose()
         survey_port, plain_port = _free_port(), _free_port()
-        servers = [_gunicorn("services.survey:create_app()", survey_port, env, ctx.workdir / "survey.log"),
-                   _gunicorn("bench.survey:plain_app()", plain_port, {**env, "BENCH_PLAIN_DATABASE_URL": url},
+        servers = [_gunicorn("services.survey:create_app", survey_port, env, ctx.workdir / "survey.log"),
+                   _gunicorn("bench.survey:plain_app", plain_port, {**env, "BENCH_PLAIN_DATABASE_URL": url},
                              ctx.workdir / "plain.log")]
         try:
             with httpx.Client(base_url=f"http://127.0.0.1:{survey_port}") as c:
@@ -231,12 +232,12 @@ def bench_submission(ctx: Context) -> list[Figure]:
         drop()
     survey_rps, plain_rps = len(usable) / survey_wall, len(usable) / plain_wall
     [p99], [plain_p99] = percentiles(survey_lat, 99), percentiles(plain_lat, 99)
-    extra = {"requests": len(usable), "answers_per_ballot": 20, "client_threads": CLIENT_THREADS,
+    extra = {"requests": len(usable), "answers_per_ballot": 20, "clients": CLIENTS,
              "non_201": survey_bad, "baseline_non_201": plain_bad, "p50_ms": percentiles(survey_lat, 50)[0]}
     return [
         Figure(BENCH, "ballot submission throughput", survey_rps, "req/s", plain_rps, "plain Flask + 1 INSERT",
                "ratio >= 0.5", survey_rps / plain_rps >= 0.5 and survey_bad == 0, extra=extra),
-        Figure(BENCH, f"ballot submission p99 ({CLIENT_THREADS} clients, saturated)", p99, "ms", plain_p99,
+        Figure(BENCH, f"ballot submission p99 ({CLIENTS} clients, saturated)", p99, "ms", plain_p99,
                "plain Flask + 1 INSERT", "p99 < 40 ms", p99 < 40, extra=extra),
         Figure(BENCH, "ballot submission p99 (1 client)", percentiles(survey_one, 99)[0], "ms",
                percentiles(plain_one, 99)[0], "plain Flask + 1 INSERT", "p99 < 50 ms",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -121,6 +123,16 @@ def _too_big(name: str, value: str) -> bool:
     return digits.isdigit() and (len(digits) > 19 or int(digits) > limit)
 
 
+# What a UTF-8 JSON body must contain for anything in it to be unstorable: a NUL (only ever the escape
+# \u0000: the parser refuses raw control characters) or a run of 10 digits (every integer beyond MAX_ID
+# has one).  A body without either is not walked — most bodies, a ballot's 20 answers among them.
+_MAYBE_UNSTORABLE = re.compile(rb"\\u0000|[0-9]{10}")
+
+
+def _may_hold_unstorable(raw: bytes) -> bool:
+    return json.detect_encoding(raw) != "utf-8" or _MAYBE_UNSTORABLE.search(raw) is not None
+
+
 def reject_unstorable_input() -> None:
     """422 for NUL characters anywhere in the query or the JSON body, and for integers wider than
     their column (JSON numbers, and numeric query values other than the free-text ``q``): no
@@ -128,7 +140,7 @@ def reject_unstorable_input() -> None:
     overflows), so they are bad input, named by field, never a 500 further down."""
     bad = [(name, "nul") for name, value in request.args.items(multi=True) if "\x00" in name + value]
     bad += [(name, "int") for name, value in request.args.items(multi=True) if name != "q" and _too_big(name, value)]
-    if request.is_json:
+    if request.is_json and _may_hold_unstorable(request.get_data(cache=True)):
         bad += _unstorable(request.get_json(silent=True), "")
     if bad:
         messages = {"nul": bilingual("不允许包含 NUL 字符", "NUL characters are not allowed"),
