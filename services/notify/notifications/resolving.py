@@ -11,11 +11,10 @@ from services.notify.notifications.models import Notification
 from shared.context import Context
 from shared.db import for_update
 
-CHUNK_SIZE = 1000  # people per delivery task
 
-
-def resolve(ctx: Context, notification_id: int, chunk_size: int = CHUNK_SIZE) -> int:
-    """The number of chunks queued; a second run (the message delivered twice) queues none."""
+def resolve(ctx: Context, notification_id: int, chunk_size: int | None = None) -> int:
+    """The number of chunks queued (of ``chunk_size`` people, by default ``XIANFENG_NOTIFY_CHUNK_SIZE``);
+    a second run (the message delivered twice) queues none."""
     session, now = ctx.session, ctx.now()
     notification = session.execute(
         for_update(select(Notification).where(Notification.id == notification_id), session)).scalar_one_or_none()
@@ -28,7 +27,7 @@ def resolve(ctx: Context, notification_id: int, chunk_size: int = CHUNK_SIZE) ->
     notification.updated_at = now
     if not people:
         notification.finished_at = now
-    batches = recipients.chunks(people, chunk_size)
+    batches = recipients.chunks(people, chunk_size or ctx.settings.notify_chunk_size)
     for batch in batches:
         ctx.publish(DeliverChunk(notification.id, batch))
     return len(batches)

@@ -20,7 +20,6 @@ from services.notify.delivery import ledger, robots
 from services.notify.notifications import progress, recipients
 from services.notify.notifications.commands import DeliverChunk, DeliverRobots, ResolveNotification
 from services.notify.notifications.models import Notification
-from services.notify.notifications.resolving import CHUNK_SIZE
 from shared.context import Context
 from shared.db import for_update
 
@@ -57,7 +56,7 @@ def dispatch_retries(ctx: Context) -> int:
     for notification_id, person_id in due:
         by_notification.setdefault(notification_id, set()).add(person_id)
     for notification_id, people in by_notification.items():
-        for batch in recipients.chunks(sorted(people), CHUNK_SIZE):
+        for batch in recipients.chunks(sorted(people), ctx.settings.notify_chunk_size):
             ctx.publish(DeliverChunk(notification_id, batch))
     return len(due)
 
@@ -77,7 +76,7 @@ def resume(ctx: Context, notification: Notification) -> int:
     notification.total = rows + len(missing) * len(notification.channels)
     notification.recipient_count = len(done) + len(missing)
     notification.updated_at = ctx.now()
-    for batch in recipients.chunks(missing, CHUNK_SIZE):
+    for batch in recipients.chunks(missing, ctx.settings.notify_chunk_size):
         ctx.publish(DeliverChunk(notification.id, batch))
     return len(missing)
 

@@ -4,6 +4,7 @@ import threading
 import time
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import func, select, text
 
 from services.notify.delivery import ledger
@@ -13,6 +14,12 @@ from shared.db import utcnow
 from shared.messages import Recipients, SendNotification
 
 from ...support import BRANCH_A, accept, load_directory, notification_status, person, sweep
+
+
+@pytest.fixture
+def test_environ(test_environ):
+    """Chunks of 1000 people: 2500 recipients make three chunks, one delivered and two lost."""
+    return {**test_environ, "XIANFENG_NOTIFY_CHUNK_SIZE": "1000"}
 
 
 def _count(notify, model, **where):
