@@ -76,10 +76,17 @@ def fix_targets(session: Session, round_: Round, plan: Plan, paths: dict[int, st
 
 
 def raters(plan: Plan, orgs_of: dict[int, int], refs: dict[tuple, int]) -> list[Rater]:
-    """Every rater in person-id order with the targets of their ballot (those the round fixed)."""
-    found = []
+    """Every rater in person-id order with the targets of their ballot (those the round fixed).
+
+    Raters with the same targets share one list of links (the employees of a branch all rate its members):
+    what a 10^6-person round holds in memory is one small tuple per rater, not a list of new links each."""
+    found: list[Rater] = []
+    links_of: dict[tuple, list[tuple[int, str | None]]] = {}
     for pid in sorted(plan.ballots):
-        links = [(refs[key], part) for key, part in plan.ballots[pid] if key in refs]
+        pairs = tuple(plan.ballots[pid])
+        links = links_of.get(pairs)
+        if links is None:
+            links = links_of[pairs] = [(refs[key], part) for key, part in pairs if key in refs]
         if links:
             found.append((pid, orgs_of[pid], links))
     return found

@@ -86,3 +86,19 @@ def test_an_orgs_own_pledge_is_rated_by_its_whole_subtree():
     # a person's pledge stays with the people of the pledger's own org
     assert {p: dict(e)[("pledge", 8)] for p, e in plan.ballots.items() if ("pledge", 8) in dict(e)} == {
         30: "self", 31: "peer", 32: "peer", 33: "masses"}
+
+
+def test_ballots_share_their_pairs_and_raters_with_the_same_targets_share_their_links():
+    """A 10^6-person round holds ~5×10^6 pairs on its ballots: each distinct pair is one object, and the
+    employees of a branch, who all rate its members, hold one list of links between them."""
+    from services.survey.rounds.issuing import raters
+
+    people = [*PEOPLE, PersonNode(21, "员工乙", 3, False), PersonNode(22, "员工丙", 3, False)]
+    plan = eligibility.three_way(ORGS, people, "committee")
+    assert all(a is b for a, b in zip(plan.ballots[20], plan.ballots[21], strict=True))
+    assert plan.ballots[10][0] is plan.ballots[12][0]  # both members hold the one (branch 3) pair
+    refs = {(t.target_type, t.target_id): n for n, t in enumerate(plan.targets, 100)}
+    found = {pid: links for pid, _, links in raters(plan, {p.id: p.org_id for p in people}, refs)}
+    assert found[20] is found[21] is found[22]
+    assert sorted(found[20]) == sorted((refs[("person", m)], None) for m in (10, 11, 12))
+    assert found[12] == [(refs[("branch", 3)], None)] and found[10] is found[11]
