@@ -4,7 +4,7 @@ PY      := $(VENV)/bin/python
 STAMP   := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: install run test test-services test-rabbitmq lint bench browser clean image images containers
+.PHONY: install run test test-services test-rabbitmq test-bench lint bench browser clean image images containers
 
 install: $(STAMP)
 
@@ -77,8 +77,13 @@ lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports
 
+# every benchmark (QUICK=1: small sizes, the smoke run); XIANFENG_TEST_BACKEND=services for PostgreSQL + Redis
 bench: install
-	$(PY) -m bench
+	$(PY) -m bench $(if $(QUICK),--quick)
+
+# the quick benchmark run as a test, on PostgreSQL + Redis: every part runs and reports its figures
+test-bench: install
+	XIANFENG_TEST_BACKEND=services $(VENV)/bin/pytest -m bench $(PYTEST_ARGS)
 
 clean:
 	rm -rf var .pytest_cache
