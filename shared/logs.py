@@ -131,6 +131,14 @@ def configure(level: str = "INFO", json: bool = True, verbose: bool = False) -> 
     _configured = True
 
 
+def configure_unless_configured(level: str, json: bool = True) -> None:
+    """:func:`configure`, unless this process did already (the command line, the tests): a process that
+    builds an app or a worker some other way (``gunicorn 'services.survey:create_app()'``, a shell) still
+    logs through the redaction, never structlog's unconfigured printer with ballot links in the clear."""
+    if not _configured:
+        configure(level, json)
+
+
 def new_request_id() -> str:
     return uuid.uuid4().hex
 

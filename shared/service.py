@@ -22,7 +22,7 @@ from flask import Flask
 from sqlalchemy.orm import DeclarativeBase, Session
 
 from shared import celery as celery_setup
-from shared import deadletter, idempotency, metrics, migrations, outbox
+from shared import deadletter, idempotency, logs, metrics, migrations, outbox
 from shared.context import Context
 from shared.db import Database, utcnow
 from shared.messages import Message
@@ -109,6 +109,7 @@ class Service:
             sender = None
         if self.runtime is not None:
             self.runtime.db.dispose()
+        logs.configure_unless_configured(settings.log_level, settings.log_json)
         celery_setup.configure(self.celery, settings, self.name)
         db = Database(settings.service(self.name).database_url)
         relay = outbox.Relay(db, self.outbox_table, self.celery, sender=sender)

@@ -81,3 +81,21 @@ def test_configured_secret_values_are_masked_wherever_they_appear(settings, capt
     logging.getLogger("xianfeng.test").warning("key is %s", settings.secret_key)
     text = captured_logs.getvalue()
     assert SMTP_PASSWORD not in text and settings.secret_key not in text
+
+
+def test_an_app_built_outside_the_command_line_still_logs_through_the_redaction(test_environ):
+    """``gunicorn 'services.survey:create_app()'`` (or a shell) never called ``xianfeng``'s log set-up: the
+    first start of a service sets it up, so a ballot link in a request line is masked there too."""
+    import os
+    import subprocess
+    import sys
+
+    script = ("from services.survey import create_app\n"
+              f"create_app().test_client().get('/api/v1/ballots/{BALLOT_TOKEN}')\n")
+    env = {**os.environ, **test_environ, "XIANFENG_LOG_LEVEL": "INFO"}
+    run = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr[-3000:]
+    output = run.stdout + run.stderr
+    assert BALLOT_TOKEN not in output
+    requests = [json.loads(line) for line in output.splitlines() if '"event": "request"' in line]
+    assert requests and requests[0]["path"] == "/api/v1/ballots/***"
