@@ -39,7 +39,8 @@ pytestmark = pytest.mark.containers
 # seconds before Redis hands a killed worker's unacknowledged message to another worker; production
 # keeps it above the longest task (deploy/README.md), the test keeps it short to see it happen
 VISIBILITY_TIMEOUT = 20
-FANOUT = 5000  # people in the notification whose delivery is interrupted: five chunks of 1000
+CHUNK = 1000  # people per delivery task (XIANFENG_NOTIFY_CHUNK_SIZE): more tasks than the default, to kill one
+FANOUT = 5 * CHUNK  # people in the notification whose delivery is interrupted: five chunks
 
 
 class Stack:
@@ -62,7 +63,8 @@ class Stack:
                "XIANFENG_BROKER_URL": REDIS_URL, "XIANFENG_RESULT_BACKEND": REDIS_URL,
                "XIANFENG_BROKER_KEY_PREFIX": self.prefix, "XIANFENG_VISIBILITY_TIMEOUT": str(VISIBILITY_TIMEOUT),
                "XIANFENG_BIND_HOST": "127.0.0.1",  # host network: stay on loopback
-               "XIANFENG_WEB_WORKERS": "1", "XIANFENG_WORKER_CONCURRENCY": "1", "XIANFENG_LOG_LEVEL": "INFO"}
+               "XIANFENG_WEB_WORKERS": "1", "XIANFENG_WORKER_CONCURRENCY": "1", "XIANFENG_LOG_LEVEL": "INFO",
+               "XIANFENG_NOTIFY_CHUNK_SIZE": str(CHUNK)}
         for s in SERVICES:
             env[f"XIANFENG_{s.upper()}_PORT"] = str(self.ports[s])
             env[f"XIANFENG_{s.upper()}_URL"] = self.urls[s]
@@ -356,7 +358,7 @@ def test_a_killed_worker_container_is_replaced_and_its_work_in_flight_finishes_e
 
     people = _all_people(api, org["id"])
     assert len(people) == FANOUT
-    sample = people[::97] + people[999:FANOUT:1000] + people[1000:FANOUT:1000] + [people[-1]]
+    sample = people[::97] + people[CHUNK - 1:FANOUT:CHUNK] + people[CHUNK:FANOUT:CHUNK] + [people[-1]]
     for person_id in sample:  # one inbox item each: across chunk borders, before and after the kill
         mine = [i for i in campaign.inbox(api, person_id) if i["subject"] == f"演练 {stack.run}"]
         assert len(mine) == 1, (person_id, mine)
@@ -366,10 +368,10 @@ def test_a_killed_worker_container_is_replaced_and_its_work_in_flight_finishes_e
     before = [t for t in _task_runs(killed_log, "notify.deliver") if t not in earlier]
     after = _task_runs(replacement.logs(), "notify.deliver")
     assert after  # the replacement finished what the killed worker held or had not taken yet
-    assert len(set(before) | set(after)) == FANOUT // 1000  # every chunk ran to its end
+    assert len(set(before) | set(after)) == FANOUT // CHUNK  # every chunk ran to its end
     twice = len(set(before) & set(after))
     note(f"killed worker: SIGKILL (exit 137) with {at_kill['delivered']} of {FANOUT} inbox deliveries done, "
-         f"{len(before)} of {FANOUT // 1000} chunks finished, {len(unacked)} message(s) unacknowledged")
+         f"{len(before)} of {FANOUT // CHUNK} chunks finished, {len(unacked)} message(s) unacknowledged")
     note(f"  its replacement ran {len(after)} chunk(s) ({twice} run twice), the unacknowledged one after the "
          f"{VISIBILITY_TIMEOUT} s visibility timeout, and finished {finished:.1f} s after the kill: delivered "
          f"{final['delivered']} = total, failed 0, one inbox item each for {len(sample)} people sampled")
