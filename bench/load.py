@@ -18,7 +18,7 @@ from datetime import timedelta
 import httpx
 
 from bench import Context, Figure, percentiles
-from bench.survey import _free_port, _gunicorn, _stop
+from bench.survey import _free_port, _serve, _stop
 from shared import auth
 from shared.db import utcnow
 from shared.directory import apply
@@ -109,7 +109,7 @@ def run(ctx: Context) -> list[Figure]:
     servers = []
     for name in ("pledge", "survey"):
         port = _free_port()
-        servers.append((_gunicorn(f"services.{name}:create_app", port, env, ctx.workdir / f"{name}-web.log"),
+        servers.append((_serve(f"services.{name}:create_app", port, env, ctx.workdir / f"{name}-web.log"),
                         f"http://127.0.0.1:{port}"))
     try:
         return _measure(ctx, [b for _, b in servers], pledge_client, survey, round_id, headers)

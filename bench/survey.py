@@ -123,7 +123,7 @@ def _open_round(ctx: Context, url: str, employees: int) -> tuple[dict[str, str],
     return env, employees_tokens
 
 
-def _gunicorn(app: str, port: int, env: dict[str, str], log: Path) -> subprocess.Popen:
+def _serve(app: str, port: int, env: dict[str, str], log: Path) -> subprocess.Popen:
     """``app`` (``module:factory``) served by :mod:`bench._web`, the production server, on ``port``."""
     argv = [sys.executable, "-m", "bench._web", app, str(port)]
     out = log.open("ab")
@@ -207,8 +207,8 @@ def bench_submission(ctx: Context) -> list[Figure]:
         PLAIN.create_all(engine)
         engine.dispose()
         survey_port, plain_port = _free_port(), _free_port()
-        servers = [_gunicorn("services.survey:create_app", survey_port, env, ctx.workdir / "survey.log"),
-                   _gunicorn("bench.survey:plain_app", plain_port, {**env, "BENCH_PLAIN_DATABASE_URL": url},
+        servers = [_serve("services.survey:create_app", survey_port, env, ctx.workdir / "survey.log"),
+                   _serve("bench.survey:plain_app", plain_port, {**env, "BENCH_PLAIN_DATABASE_URL": url},
                              ctx.workdir / "plain.log")]
         try:
             with httpx.Client(base_url=f"http://127.0.0.1:{survey_port}") as c:

@@ -91,9 +91,9 @@ class Settings:
     time_zone: str = "Asia/Shanghai"
     # notify: the quiet hours (免打扰, in time_zone) of whoever set none, and of the chat robots; "off": none
     notify_quiet_hours: str = "22:00-07:00"
-    # notify: people per delivery task.  Larger is faster for each worker (fewer transactions: 50,000 inboxes
-    # in 2,500s take 0.8x the time of 1,000s, bench/notify.py); smaller spreads one notification over more
-    # workers (a 200,000-person fan-out is still 80 tasks)
+    # notify: people per delivery task.  Larger is faster for each worker (fewer transactions: tasks of 2,500
+    # fan out to 50,000 inboxes in 0.8x the time tasks of 1,000 take, bench/notify.py); smaller spreads one
+    # notification over more workers (a 200,000-person fan-out is still 80 tasks)
     notify_chunk_size: int = 2500
     services: Mapping[str, ServiceSettings] = field(default_factory=dict)
 

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import subprocess
+import sys
 from dataclasses import replace
 
 import pytest
@@ -86,10 +89,6 @@ def test_configured_secret_values_are_masked_wherever_they_appear(settings, capt
 def test_an_app_built_outside_the_command_line_still_logs_through_the_redaction(test_environ):
     """``gunicorn 'services.survey:create_app()'`` (or a shell) never called ``xianfeng``'s log set-up: the
     first start of a service sets it up, so a ballot link in a request line is masked there too."""
-    import os
-    import subprocess
-    import sys
-
     script = ("from services.survey import create_app\n"
               f"create_app().test_client().get('/api/v1/ballots/{BALLOT_TOKEN}')\n")
     env = {**os.environ, **test_environ, "XIANFENG_LOG_LEVEL": "INFO"}
